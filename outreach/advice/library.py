@@ -1,0 +1,217 @@
+"""The advice library service: loaded content, localised labels and search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from outreach.advice.loader import Content, Labels, english_labels_hash, load_content
+from outreach.advice.model import SOURCE_LANG, Contact, Problem, Status, Strand, Theme, Topic
+from outreach.advice.search import SearchHit, SearchIndex
+from outreach.paths import resources_dir
+
+
+@dataclass(frozen=True)
+class LanguageReport:
+    """How complete and current one content language is."""
+
+    lang: str
+    topics: int
+    translated: int
+    drafts: int
+    reviewed: int
+    stale: int
+    labels: str  # status of labels/<lang>.toml: missing, draft, reviewed or stale
+
+    @property
+    def coverage(self) -> float:
+        return 100.0 * self.translated / self.topics if self.topics else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "lang": self.lang,
+            "coverage": round(self.coverage, 1),
+            "topics": self.topics,
+            "translated": self.translated,
+            "drafts": self.drafts,
+            "reviewed": self.reviewed,
+            "stale": self.stale,
+            "labels": self.labels,
+        }
+
+
+class AdviceLibrary:
+    """Read-only view of the advice content, with search and localised names."""
+
+    def __init__(self, content: Content) -> None:
+        self._content = content
+        self._labels_hash = english_labels_hash(content)
+        order = {s.id: i for i, s in enumerate(content.strands)}
+        self._topics = sorted(
+            content.topics.values(),
+            key=lambda t: (order.get(t.strand, len(order)), t.english.title.casefold()),
+        )
+
+    # -- structure -------------------------------------------------------------------
+    @property
+    def root(self) -> Path:
+        return self._content.root
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self._content.problems
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self._content.problems if p.severity == "error"]
+
+    @property
+    def themes(self) -> list[Theme]:
+        return self._content.themes
+
+    @property
+    def strands(self) -> list[Strand]:
+        return self._content.strands
+
+    def strands_of(self, theme_id: str) -> list[Strand]:
+        return [s for s in self._content.strands if s.theme == theme_id]
+
+    @property
+    def audience_ids(self) -> list[str]:
+        return [a.id for a in self._content.audiences]
+
+    @property
+    def contacts(self) -> dict[str, Contact]:
+        return self._content.contacts
+
+    @property
+    def topics(self) -> list[Topic]:
+        """Every topic, in strategy order (theme, strand), then by English title."""
+        return list(self._topics)
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return self._content.topics.get(topic_id)
+
+    def topics_in(self, strand_id: str | None = None, audience: str | None = None) -> list[Topic]:
+        """Topics of a strand (or all), optionally only those for an audience."""
+        return [
+            t
+            for t in self._topics
+            if (strand_id is None or t.strand == strand_id)
+            and (audience is None or audience in t.audiences)
+        ]
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        """Content languages: English, then targets and any language with files."""
+        found = {lang for t in self._content.topics.values() for lang in t.texts}
+        found |= set(self._content.labels)
+        found |= set(self._content.target_languages)
+        found.discard(SOURCE_LANG)
+        return (SOURCE_LANG, *sorted(found))
+
+    # -- localised labels --------------------------------------------------------------
+    def _labels(self, lang: str) -> Labels | None:
+        return self._content.labels.get(lang) if lang != SOURCE_LANG else None
+
+    def labels_status(self, lang: str) -> Status:
+        if lang == SOURCE_LANG:
+            return Status.SOURCE
+        labels = self._labels(lang)
+        if labels is None:
+            return Status.MISSING
+        if labels.source_hash != self._labels_hash:
+            return Status.STALE
+        return labels.status
+
+    @property
+    def labels_hash(self) -> str:
+        return self._labels_hash
+
+    def theme_name(self, theme_id: str, lang: str = SOURCE_LANG) -> str:
+        labels = self._labels(lang)
+        if labels and theme_id in labels.themes:
+            return labels.themes[theme_id]
+        return next((t.name for t in self.themes if t.id == theme_id), theme_id)
+
+    def strand_name(self, strand_id: str, lang: str = SOURCE_LANG) -> str:
+        labels = self._labels(lang)
+        if labels and labels.strands.get(strand_id, {}).get("name"):
+            return labels.strands[strand_id]["name"]
+        return next((s.name for s in self.strands if s.id == strand_id), strand_id)
+
+    def strand_aim(self, strand_id: str, lang: str = SOURCE_LANG) -> str:
+        labels = self._labels(lang)
+        if labels and labels.strands.get(strand_id, {}).get("aim"):
+            return labels.strands[strand_id]["aim"]
+        return next((s.aim for s in self.strands if s.id == strand_id), "")
+
+    def audience_name(self, audience_id: str, lang: str = SOURCE_LANG) -> str:
+        labels = self._labels(lang)
+        if labels and audience_id in labels.audiences:
+            return labels.audiences[audience_id]
+        return next((a.name for a in self._content.audiences if a.id == audience_id), audience_id)
+
+    def contact_text(self, contact_id: str, field: str, lang: str = SOURCE_LANG) -> str:
+        """A contact's description or hours in ``lang`` (English when untranslated)."""
+        labels = self._labels(lang)
+        if labels and labels.contacts.get(contact_id, {}).get(field):
+            return labels.contacts[contact_id][field]
+        return getattr(self._content.contacts[contact_id], field)
+
+    def phrase(self, key: str, lang: str = SOURCE_LANG) -> str:
+        """A fixed phrase printed around topic text (e.g. "Who can help") in ``lang``."""
+        labels = self._labels(lang)
+        if labels and labels.phrases.get(key):
+            return labels.phrases[key]
+        return self._content.phrases.get(key, key)
+
+    def font_for(self, lang: str) -> str | None:
+        """The preferred font family for ``lang``'s script, if the content names one."""
+        return self._content.fonts.get(lang)
+
+    # -- search and reports ----------------------------------------------------------
+    @cached_property
+    def _index(self) -> SearchIndex:
+        return SearchIndex(self._content.topics.values())
+
+    def search(self, text: str, lang: str | None = None, limit: int = 50) -> list[SearchHit]:
+        """Ranked topics matching ``text``; see :meth:`SearchIndex.search`."""
+        return self._index.search(text, lang, limit)
+
+    def resolve_language(self, code: str) -> str | None:
+        """Match a typed code (``pt``, ``pa-Guru``, ``AR``) to a content language."""
+        wanted = code.strip().replace("-", "_").lower()
+        for lang in self.languages:
+            if lang.lower() == wanted:
+                return lang
+        prefix = [lang for lang in self.languages if lang.lower().split("_")[0] == wanted]
+        return prefix[0] if len(prefix) == 1 else None
+
+    def language_reports(self) -> list[LanguageReport]:
+        topics = self.topics
+        reports = []
+        for lang in self.languages[1:]:
+            statuses = [t.status(lang) for t in topics]
+            reports.append(
+                LanguageReport(
+                    lang=lang,
+                    topics=len(topics),
+                    translated=sum(s is not Status.MISSING for s in statuses),
+                    drafts=statuses.count(Status.DRAFT),
+                    reviewed=statuses.count(Status.REVIEWED),
+                    stale=statuses.count(Status.STALE),
+                    labels=str(self.labels_status(lang)),
+                )
+            )
+        return reports
+
+    def overdue_topics(self, today: dt.date | None = None) -> list[Topic]:
+        return [t for t in self.topics if t.review_overdue(today)]
+
+
+def load_library(root: Path | None = None) -> AdviceLibrary:
+    """Load the advice library from ``root`` (default: the shipped resources)."""
+    return AdviceLibrary(load_content(root or resources_dir()))

@@ -1,0 +1,151 @@
+"""Plain data objects for the advice library."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+SOURCE_LANG = "en"
+
+
+class Status(StrEnum):
+    """How far a text can be trusted, as shown to the officer."""
+
+    SOURCE = "source"  # the English original
+    REVIEWED = "reviewed"  # translated and checked by a qualified translator
+    DRAFT = "draft"  # translated, not yet reviewed
+    STALE = "stale"  # translated from an older English text
+    MISSING = "missing"  # no translation
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a content file, with where it is."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.path,
+            "line": self.line,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Strand:
+    id: str
+    theme: str
+    name: str
+    aim: str
+
+
+@dataclass(frozen=True)
+class Audience:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A helpline or reporting route: a fact, with the date it was checked."""
+
+    id: str
+    name: str
+    description: str
+    scope: str = "national"
+    phone: str = ""
+    sms: str = ""
+    textphone: str = ""
+    url: str = ""
+    email: str = ""
+    hours: str = ""
+    checked: dt.date | None = None
+    source: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        data = {k: v for k, v in self.__dict__.items() if v not in ("", None)}
+        if self.checked:
+            data["checked"] = self.checked.isoformat()
+        return data
+
+
+@dataclass(frozen=True)
+class TopicText:
+    """One language's text of a topic."""
+
+    lang: str
+    title: str
+    summary: str
+    steps: tuple[str, ...]
+    if_it_happens: tuple[str, ...]
+    who_can_help: str
+    status: Status = Status.SOURCE
+    source_hash: str = ""
+    translator: str = ""
+    path: Path | None = None
+
+    def content_hash(self) -> str:
+        """A short fingerprint of the text, used to spot stale translations."""
+        parts = [self.title, self.summary, *self.steps, "", *self.if_it_happens, self.who_can_help]
+        digest = hashlib.sha256("\n".join(p.strip() for p in parts).encode("utf-8"))
+        return digest.hexdigest()[:12]
+
+    def body_text(self) -> str:
+        """All of the text below the title, for search."""
+        return "\n".join([*self.steps, *self.if_it_happens, self.who_can_help])
+
+
+@dataclass
+class Topic:
+    """An advice topic with its English source and its translations."""
+
+    id: str
+    strand: str
+    audiences: tuple[str, ...]
+    owner: str
+    review_due: dt.date
+    signposts: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    texts: dict[str, TopicText] = field(default_factory=dict)
+
+    @property
+    def english(self) -> TopicText:
+        return self.texts[SOURCE_LANG]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self.texts, key=lambda c: (c != SOURCE_LANG, c)))
+
+    def text(self, lang: str) -> TopicText | None:
+        return self.texts.get(lang)
+
+    def status(self, lang: str) -> Status:
+        """Whether ``lang``'s text is the source, reviewed, a draft, stale or missing."""
+        text = self.texts.get(lang)
+        if text is None:
+            return Status.MISSING
+        if lang == SOURCE_LANG:
+            return Status.SOURCE
+        if text.source_hash != self.english.content_hash():
+            return Status.STALE
+        return text.status
+
+    def review_overdue(self, today: dt.date | None = None) -> bool:
+        return self.review_due < (today or dt.date.today())

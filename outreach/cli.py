@@ -1,0 +1,257 @@
+"""The ``outreach`` command line (the contract is in PRODUCT.md).
+
+``--json`` output is one JSON document on stdout; errors go to stderr with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from outreach import __version__
+from outreach.i18n import _
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A problem to report on stderr, with the exit code to use."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _emit_json(document: object) -> None:
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _library():
+    from outreach.advice import load_library
+
+    return load_library()
+
+
+def _language(library, code: str | None) -> str | None:
+    if code is None:
+        return None
+    lang = library.resolve_language(code)
+    if lang is None:
+        known = ", ".join(library.languages)
+        raise CommandError(
+            _("Unknown content language {code!r}. Known languages: {known}.").format(
+                code=code, known=known
+            ),
+            EXIT_USAGE,
+        )
+    return lang
+
+
+def cmd_advice_list(args: argparse.Namespace) -> int:
+    library = _library()
+    lang = _language(library, args.lang)
+    if args.strand and args.strand not in {s.id for s in library.strands}:
+        raise CommandError(
+            _("Unknown strand {strand!r}. Known strands: {known}.").format(
+                strand=args.strand, known=", ".join(s.id for s in library.strands)
+            ),
+            EXIT_USAGE,
+        )
+    rows = []
+    for topic in library.topics_in(args.strand):
+        if lang and topic.text(lang) is None:
+            continue
+        shown = lang or "en"
+        strand = next(s for s in library.strands if s.id == topic.strand)
+        rows.append(
+            {
+                "id": topic.id,
+                "title": topic.text(shown).title,
+                "lang": shown,
+                "strand": topic.strand,
+                "strand_name": library.strand_name(topic.strand, shown),
+                "theme": strand.theme,
+                "audiences": list(topic.audiences),
+                "languages": list(topic.languages),
+                "status": {code: str(topic.status(code)) for code in topic.languages},
+                "owner": topic.owner,
+                "review_due": topic.review_due.isoformat(),
+                "review_overdue": topic.review_overdue(),
+            }
+        )
+    if args.json:
+        _emit_json({"count": len(rows), "topics": rows})
+    else:
+        for row in rows:
+            print(f"{row['id']:<40} {row['strand']:<24} {row['title']}")
+        print(_("{n} topics").format(n=len(rows)))
+    return EXIT_OK
+
+
+def cmd_advice_search(args: argparse.Namespace) -> int:
+    library = _library()
+    lang = _language(library, args.lang)
+    hits = library.search(args.text, lang=lang, limit=args.limit)
+    rows = []
+    for hit in hits:
+        topic = library.topic(hit.topic_id)
+        rows.append(
+            {
+                "id": hit.topic_id,
+                "lang": hit.lang,
+                "title": hit.title,
+                "summary": hit.summary,
+                "strand": topic.strand if topic else "",
+                "score": round(hit.score, 4),
+            }
+        )
+    if args.json:
+        _emit_json({"query": args.text, "lang": lang, "count": len(rows), "results": rows})
+    else:
+        for row in rows:
+            print(f"{row['id']:<40} [{row['lang']}] {row['title']}")
+        if not rows:
+            print(_("No topics match {query!r}.").format(query=args.text))
+    return EXIT_OK
+
+
+def cmd_advice_check(args: argparse.Namespace) -> int:
+    library = _library()
+    errors = library.errors
+    warnings = [p for p in library.problems if p.severity == "warning"]
+    by_strand = {s.id: len(library.topics_in(s.id)) for s in library.strands}
+    report = {
+        "ok": not errors,
+        "themes": len(library.themes),
+        "strands": len(library.strands),
+        "topics": len(library.topics),
+        "topics_by_strand": by_strand,
+        "contacts": len(library.contacts),
+        "languages": [r.as_dict() for r in library.language_reports()],
+        "review_overdue": [t.id for t in library.overdue_topics()],
+        "errors": [p.as_dict() for p in errors],
+        "warnings": [p.as_dict() for p in warnings],
+    }
+    if args.json:
+        _emit_json(report)
+    else:
+        for problem in library.problems:
+            print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
+        print(
+            _("{strands} strands, {topics} topics, {contacts} contacts").format(
+                strands=report["strands"], topics=report["topics"], contacts=report["contacts"]
+            )
+        )
+        for lang in library.language_reports():
+            print(
+                _("{lang}: {coverage:.0f}% translated, {drafts} drafts, {stale} stale").format(
+                    lang=lang.lang, coverage=lang.coverage, drafts=lang.drafts, stale=lang.stale
+                )
+            )
+        print(
+            _("{errors} errors, {warnings} warnings").format(
+                errors=len(errors), warnings=len(warnings)
+            )
+        )
+    if errors and args.json:
+        for problem in errors:
+            print(problem, file=sys.stderr)
+    return EXIT_FAILURE if errors else EXIT_OK
+
+
+def cmd_advice_hash(args: argparse.Namespace) -> int:
+    library = _library()
+    if args.labels:
+        print(library.labels_hash)
+        return EXIT_OK
+    if not args.topic:
+        raise CommandError(_("Name a topic id, or use --labels."), EXIT_USAGE)
+    for topic_id in args.topic:
+        topic = library.topic(topic_id)
+        if topic is None:
+            raise CommandError(_("Unknown topic {topic!r}.").format(topic=topic_id), EXIT_USAGE)
+        print(f"{topic.english.content_hash()}  {topic_id}")
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from outreach.ui.app import run_gui
+
+    return run_gui(data_dir=args.data_dir)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help=_("data folder (default: env OUTREACH_DATA_DIR, else the user data folder)"),
+    )
+    parser = argparse.ArgumentParser(
+        prog="outreach",
+        description=_("Crime-prevention outreach: advice, engagements, leaflets."),
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"outreach {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", parents=[common], help=_("open the app (the default)"))
+    gui.set_defaults(func=cmd_gui)
+
+    advice = commands.add_parser("advice", parents=[common], help=_("the advice library"))
+    advice_commands = advice.add_subparsers(dest="advice_command", metavar="ACTION", required=True)
+
+    listing = advice_commands.add_parser("list", parents=[common], help=_("list topics"))
+    listing.add_argument("--lang", metavar="L", help=_("only topics in this content language"))
+    listing.add_argument("--strand", metavar="S", help=_("only topics of this strand"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.set_defaults(func=cmd_advice_list)
+
+    search = advice_commands.add_parser("search", parents=[common], help=_("search topics"))
+    search.add_argument("text", metavar="TEXT")
+    search.add_argument("--lang", metavar="L", help=_("search only this content language"))
+    search.add_argument("--limit", type=int, default=20, help=_("most results to show"))
+    search.add_argument("--json", action="store_true", help=_("print JSON"))
+    search.set_defaults(func=cmd_advice_search)
+
+    check = advice_commands.add_parser("check", parents=[common], help=_("validate the content"))
+    check.add_argument("--json", action="store_true", help=_("print JSON"))
+    check.set_defaults(func=cmd_advice_check)
+
+    hashing = advice_commands.add_parser(
+        "hash", parents=[common], help=_("print the English text hash a translation records")
+    )
+    hashing.add_argument("topic", nargs="*", metavar="TOPIC")
+    hashing.add_argument("--labels", action="store_true", help=_("hash of the English labels"))
+    hashing.set_defaults(func=cmd_advice_hash)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "data_dir"):
+        args.data_dir = None
+    if args.data_dir is not None:
+        args.data_dir = str(Path(args.data_dir).expanduser())
+    if getattr(args, "func", None) is None:
+        args.func = cmd_gui
+    try:
+        return args.func(args)
+    except CommandError as exc:
+        print(f"outreach: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader (e.g. ``| head``) went away; that is not our error.
+        sys.stderr.close()
+        return EXIT_OK

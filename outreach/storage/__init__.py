@@ -1,0 +1,1 @@
+"""Storage: the SQLAlchemy models, the database engine and its migrations (no Qt)."""

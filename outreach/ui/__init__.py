@@ -1,0 +1,1 @@
+"""Qt widgets: a thin client of the services in :mod:`outreach`."""

@@ -1,0 +1,125 @@
+"""Item models for the advice browser: strands by theme, and topics."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QStyle
+
+from outreach.advice import AdviceLibrary, Topic
+from outreach.advice.model import SOURCE_LANG, Status
+from outreach.i18n import _, format_date, ui_language
+
+STRAND_ROLE = Qt.ItemDataRole.UserRole + 1
+TOPIC_ROLE = Qt.ItemDataRole.UserRole + 2
+ALL_STRANDS = "__all__"
+
+
+class StrandTreeModel(QStandardItemModel):
+    """Themes with their strands beneath; ``STRAND_ROLE`` holds the strand id."""
+
+    def __init__(self, library: AdviceLibrary, parent=None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.clear()
+        lang = _display_lang(self._library)
+        everything = QStandardItem(_("All topics"))
+        everything.setData(ALL_STRANDS, STRAND_ROLE)
+        everything.setEditable(False)
+        self.appendRow(everything)
+        for theme in self._library.themes:
+            theme_item = QStandardItem(self._library.theme_name(theme.id, lang))
+            theme_item.setEditable(False)
+            theme_item.setSelectable(False)
+            font = theme_item.font()
+            font.setBold(True)
+            theme_item.setFont(font)
+            for strand in self._library.strands_of(theme.id):
+                count = len(self._library.topics_in(strand.id))
+                item = QStandardItem(self._library.strand_name(strand.id, lang))
+                item.setData(strand.id, STRAND_ROLE)
+                item.setToolTip(self._library.strand_aim(strand.id, lang))
+                item.setAccessibleDescription(_("{n} topics").format(n=count))
+                item.setEditable(False)
+                theme_item.appendRow(item)
+            self.appendRow(theme_item)
+
+
+def _display_lang(library: AdviceLibrary) -> str:
+    """Labels follow the UI language when the content has that language."""
+    lang = ui_language()
+    return lang if lang in library.languages else SOURCE_LANG
+
+
+class TopicListModel(QAbstractListModel):
+    """A flat list of topics (a strand's, or search results in rank order)."""
+
+    def __init__(self, library: AdviceLibrary, parent=None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._topics: list[Topic] = []
+        self._content_lang = SOURCE_LANG
+        self._today = dt.date.today()
+        style = QApplication.style()
+        self._warning_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+    def set_topics(self, topics: list[Topic]) -> None:
+        self.beginResetModel()
+        self._topics = list(topics)
+        self._today = dt.date.today()
+        self.endResetModel()
+
+    def set_content_language(self, lang: str) -> None:
+        self._content_lang = lang
+        if self._topics:
+            self.dataChanged.emit(self.index(0), self.index(len(self._topics) - 1))
+
+    def topic_at(self, row: int) -> Topic | None:
+        return self._topics[row] if 0 <= row < len(self._topics) else None
+
+    def row_of(self, topic_id: str) -> int:
+        return next((i for i, t in enumerate(self._topics) if t.id == topic_id), -1)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._topics)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        topic = self.topic_at(index.row()) if index.isValid() else None
+        if topic is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            text = topic.text(_display_lang(self._library)) or topic.english
+            marks = self._marks(topic)
+            if role == Qt.ItemDataRole.AccessibleTextRole and marks:
+                return f"{text.title} ({'; '.join(marks)})"
+            return text.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = topic.text(_display_lang(self._library)) or topic.english
+            return "\n".join([text.summary, *self._marks(topic)])
+        if role == Qt.ItemDataRole.DecorationRole and topic.review_overdue(self._today):
+            return self._warning_icon
+        if role == TOPIC_ROLE:
+            return topic.id
+        return None
+
+    def _marks(self, topic: Topic) -> list[str]:
+        marks = []
+        if topic.review_overdue(self._today):
+            marks.append(
+                _("Review overdue since {date}").format(date=format_date(topic.review_due))
+            )
+        status = topic.status(self._content_lang)
+        if status is Status.MISSING:
+            marks.append(_("Not yet translated"))
+        elif status is Status.STALE:
+            marks.append(_("Translation out of date"))
+        elif status is Status.DRAFT:
+            marks.append(_("Draft translation"))
+        return marks

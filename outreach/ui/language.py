@@ -1,0 +1,49 @@
+"""Bridge between the UI language (gettext, in the core) and Qt.
+
+One :class:`LanguageNotifier` lives on the application; widgets connect to its
+``changed`` signal and call their ``retranslate_ui()``. It also loads Qt's own
+translations and sets the whole application's layout direction.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
+from PySide6.QtWidgets import QApplication
+
+from outreach import i18n
+
+
+class LanguageNotifier(QObject):
+    """Emits ``changed(code)`` after the UI language has been switched."""
+
+    changed = Signal(str)
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._app = app
+        self._qt_translator: QTranslator | None = None
+        i18n.add_language_listener(self._on_language_changed)
+        self.destroyed.connect(lambda: i18n.remove_language_listener(self._on_language_changed))
+        self._apply(i18n.ui_language())
+
+    def _on_language_changed(self, code: str) -> None:
+        self._apply(code)
+        self.changed.emit(code)
+
+    def _apply(self, code: str) -> None:
+        direction = (
+            Qt.LayoutDirection.RightToLeft if i18n.is_rtl(code) else Qt.LayoutDirection.LeftToRight
+        )
+        self._app.setLayoutDirection(direction)
+        QLocale.setDefault(QLocale(code))
+        if self._qt_translator is not None:
+            self._app.removeTranslator(self._qt_translator)
+            self._qt_translator = None
+        translator = QTranslator(self)
+        path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if code != i18n.SOURCE_LANGUAGE and translator.load(f"qtbase_{code.split('_')[0]}", path):
+            self._app.installTranslator(translator)
+            self._qt_translator = translator
+
+    def detach(self) -> None:
+        i18n.remove_language_listener(self._on_language_changed)

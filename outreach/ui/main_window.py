@@ -1,0 +1,99 @@
+"""The main window: the advice browser, menus and status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+from outreach import APP_NAME, __version__
+from outreach.advice import AdviceLibrary
+from outreach.i18n import _, format_number, set_ui_language
+from outreach.settings import SettingsStore
+from outreach.ui.advice_browser import AdviceBrowser
+from outreach.ui.language import LanguageNotifier
+from outreach.ui.settings_dialog import SettingsDialog
+
+
+class MainWindow(QMainWindow):
+    """Top-level window; each screen gets only the services it uses."""
+
+    def __init__(
+        self, library: AdviceLibrary, settings: SettingsStore, language: LanguageNotifier
+    ) -> None:
+        super().__init__()
+        self._library = library
+        self._settings = settings
+        self.setObjectName("mainWindow")
+        self.advice_browser = AdviceBrowser(library, settings, self)
+        self.setCentralWidget(self.advice_browser)
+        self._build_actions()
+        self._connect_signals(language)
+        self.retranslate_ui()
+        self.resize(1200, 760)
+
+    def _build_actions(self) -> None:
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.find_action = QAction(self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.preferences_action = QAction(self)
+        self.preferences_action.setShortcuts(
+            [QKeySequence.StandardKey.Preferences, QKeySequence("Ctrl+,")]
+        )
+        self.about_action = QAction(self)
+        self.file_menu = self.menuBar().addMenu("")
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu = self.menuBar().addMenu("")
+        self.edit_menu.addAction(self.find_action)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.preferences_action)
+        self.help_menu = self.menuBar().addMenu("")
+        self.help_menu.addAction(self.about_action)
+
+    def _connect_signals(self, language: LanguageNotifier) -> None:
+        self.quit_action.triggered.connect(self.close)
+        self.find_action.triggered.connect(self.advice_browser.focus_search)
+        self.preferences_action.triggered.connect(self.open_preferences)
+        self.about_action.triggered.connect(self.show_about)
+        language.changed.connect(lambda _code: self.retranslate_ui())
+        language.changed.connect(lambda _code: self.advice_browser.retranslate_ui())
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("{app} — crime prevention advice").format(app=APP_NAME))
+        self.file_menu.setTitle(_("&File"))
+        self.edit_menu.setTitle(_("&Edit"))
+        self.help_menu.setTitle(_("&Help"))
+        self.quit_action.setText(_("&Quit"))
+        self.find_action.setText(_("&Find advice"))
+        self.preferences_action.setText(_("&Preferences…"))
+        self.about_action.setText(_("&About {app}").format(app=APP_NAME))
+        topics = len(self._library.topics)
+        languages = len(self._library.languages)
+        self.statusBar().showMessage(
+            _("{topics} topics in {languages} languages").format(
+                topics=format_number(topics), languages=format_number(languages)
+            )
+        )
+
+    def open_preferences(self) -> None:
+        settings, accepted = SettingsDialog.edit(self._settings.settings, self._library, self)
+        if accepted:
+            self.apply_settings(settings)
+
+    def apply_settings(self, settings) -> None:
+        """Save ``settings`` and apply them at once (UI language, content language)."""
+        previous = self._settings.settings.ui_language
+        self._settings.save(settings)
+        self.advice_browser.topic_view.set_content_language(settings.content_language)
+        if settings.ui_language != previous:
+            set_ui_language(settings.ui_language)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About {app}").format(app=APP_NAME),
+            _(
+                "{app} {version}\n\nOffline crime-prevention advice, engagement records "
+                "and leaflets for police engagement officers."
+            ).format(app=APP_NAME, version=__version__),
+        )

@@ -1,0 +1,72 @@
+"""Preferences: the UI language and the default content language."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+
+from outreach.advice import AdviceLibrary
+from outreach.i18n import _, available_ui_languages, language_name, native_language_name
+from outreach.settings import Settings
+
+
+def _language_label(code: str) -> str:
+    native = native_language_name(code)
+    local = language_name(code)
+    return native if native == local else f"{native} — {local}"
+
+
+class SettingsDialog(QDialog):
+    """Edit a copy of the settings; the caller saves and applies them."""
+
+    def __init__(self, settings: Settings, library: AdviceLibrary, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._settings = dataclasses.replace(settings)
+        self.ui_language_combo = QComboBox()
+        for code in available_ui_languages():
+            self.ui_language_combo.addItem(_language_label(code), code)
+        self.ui_language_combo.setCurrentIndex(
+            max(self.ui_language_combo.findData(settings.ui_language), 0)
+        )
+        self.content_language_combo = QComboBox()
+        for code in library.languages:
+            self.content_language_combo.addItem(_language_label(code), code)
+        self.content_language_combo.setCurrentIndex(
+            max(self.content_language_combo.findData(settings.content_language), 0)
+        )
+        self.ui_label = QLabel()
+        self.ui_label.setBuddy(self.ui_language_combo)
+        self.content_label = QLabel()
+        self.content_label.setBuddy(self.content_language_combo)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        form = QFormLayout(self)
+        form.addRow(self.ui_label, self.ui_language_combo)
+        form.addRow(self.content_label, self.content_language_combo)
+        form.addRow(self.buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Preferences"))
+        self.ui_label.setText(_("&Language of the app:"))
+        self.ui_language_combo.setAccessibleName(_("Language of the app"))
+        self.content_label.setText(_("Default &content language:"))
+        self.content_language_combo.setAccessibleName(_("Default content language"))
+
+    def value(self) -> Settings:
+        self._settings.ui_language = self.ui_language_combo.currentData()
+        self._settings.content_language = self.content_language_combo.currentData()
+        return self._settings
+
+    @classmethod
+    def edit(
+        cls, settings: Settings, library: AdviceLibrary, parent: QWidget | None = None
+    ) -> tuple[Settings, bool]:
+        """Show the dialog; returns (edited settings, accepted)."""
+        dialog = cls(settings, library, parent)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.value(), accepted
