@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from outreach import __version__
-from outreach.i18n import _
+from outreach.i18n import _, ngettext
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -90,7 +90,7 @@ def cmd_advice_list(args: argparse.Namespace) -> int:
     else:
         for row in rows:
             print(f"{row['id']:<40} {row['strand']:<24} {row['title']}")
-        print(_("{n} topics").format(n=len(rows)))
+        print(ngettext("{n} topic", "{n} topics", len(rows)).format(n=len(rows)))
     return EXIT_OK
 
 
@@ -144,7 +144,7 @@ def cmd_advice_check(args: argparse.Namespace) -> int:
         for problem in library.problems:
             print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
         print(
-            _("{strands} strands, {topics} topics, {contacts} contacts").format(
+            _("Strands: {strands}, topics: {topics}, contacts: {contacts}").format(
                 strands=report["strands"], topics=report["topics"], contacts=report["contacts"]
             )
         )
@@ -155,7 +155,7 @@ def cmd_advice_check(args: argparse.Namespace) -> int:
                 )
             )
         print(
-            _("{errors} errors, {warnings} warnings").format(
+            _("Errors: {errors}, warnings: {warnings}").format(
                 errors=len(errors), warnings=len(warnings)
             )
         )

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from outreach.advice import AdviceLibrary, Topic
 from outreach.advice.model import SOURCE_LANG, Status
-from outreach.i18n import _, format_date, ui_language
+from outreach.i18n import _, format_date, ngettext, ui_language
 
 STRAND_ROLE = Qt.ItemDataRole.UserRole + 1
 TOPIC_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -44,7 +44,9 @@ class StrandTreeModel(QStandardItemModel):
                 item = QStandardItem(self._library.strand_name(strand.id, lang))
                 item.setData(strand.id, STRAND_ROLE)
                 item.setToolTip(self._library.strand_aim(strand.id, lang))
-                item.setAccessibleDescription(_("{n} topics").format(n=count))
+                item.setAccessibleDescription(
+                    ngettext("{n} topic", "{n} topics", count).format(n=count)
+                )
                 item.setEditable(False)
                 theme_item.appendRow(item)
             self.appendRow(theme_item)

@@ -55,8 +55,12 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(self.advice_browser.focus_search)
         self.preferences_action.triggered.connect(self.open_preferences)
         self.about_action.triggered.connect(self.show_about)
-        language.changed.connect(lambda _code: self.retranslate_ui())
-        language.changed.connect(lambda _code: self.advice_browser.retranslate_ui())
+        # A bound method, so Qt disconnects it when this window is destroyed.
+        language.changed.connect(self._on_language_changed)
+
+    def _on_language_changed(self, _code: str) -> None:
+        self.retranslate_ui()
+        self.advice_browser.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("{app} — crime prevention advice").format(app=APP_NAME))
@@ -70,7 +74,7 @@ class MainWindow(QMainWindow):
         topics = len(self._library.topics)
         languages = len(self._library.languages)
         self.statusBar().showMessage(
-            _("{topics} topics in {languages} languages").format(
+            _("Topics: {topics} · Languages: {languages}").format(
                 topics=format_number(topics), languages=format_number(languages)
             )
         )

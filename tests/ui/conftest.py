@@ -1,0 +1,51 @@
+"""Widgets under test: a main window on a private content copy, message boxes patched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from outreach.advice import load_library
+from outreach.settings import Settings, SettingsStore
+from outreach.ui.app import build_main_window
+from tests.helpers import translation
+
+
+@pytest.fixture(autouse=True)
+def no_message_boxes(monkeypatch):
+    """A test never blocks on a modal message box; it records what would be shown."""
+    shown: list[tuple[str, str]] = []
+    for name in ("about", "critical", "warning", "information"):
+        monkeypatch.setattr(
+            QMessageBox, name, staticmethod(lambda *a, _n=name: shown.append((_n, a[2])))
+        )
+    return shown
+
+
+@pytest.fixture
+def ui_library(content: Path):
+    """Shipped content plus a known Polish draft and a stale Arabic translation."""
+    translation(
+        content, "doorstep-crime", "pl", title="Oszuści przy drzwiach", summary="Uważaj na obcych."
+    )
+    translation(
+        content,
+        "doorstep-crime",
+        "ar",
+        title="الاحتيال عند الباب",
+        summary="انتبه.",
+        source_hash="0" * 12,
+    )
+    return load_library(content)
+
+
+@pytest.fixture
+def window(qtbot, ui_library, tmp_path):
+    store = SettingsStore(tmp_path / "settings", Settings())
+    main = build_main_window(QApplication.instance(), store, ui_library)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    return main

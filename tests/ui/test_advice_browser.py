@@ -1,0 +1,125 @@
+"""The advice browser as an officer uses it: browse, filter, search, switch languages."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QApplication
+
+from outreach.settings import Settings, load_settings
+from outreach.ui.advice_models import STRAND_ROLE
+
+
+def test_opens_on_the_advice_browser_with_every_topic(window, ui_library):
+    browser = window.advice_browser
+    assert window.centralWidget() is browser
+    assert browser.visible_topic_ids() == [t.id for t in ui_library.topics]
+    themes = [
+        browser.strand_model.item(r).text() for r in range(1, browser.strand_model.rowCount())
+    ]
+    assert themes == ["Serious violence", "Organised crime", "Vulnerabilities", "Complex needs"]
+
+
+def test_models_pass_the_item_model_tester(window):
+    browser = window.advice_browser
+    QAbstractItemModelTester(
+        browser.topic_model, QAbstractItemModelTester.FailureReportingMode.Fatal
+    )
+    QAbstractItemModelTester(
+        browser.strand_model, QAbstractItemModelTester.FailureReportingMode.Fatal
+    )
+    browser.select_strand("hate-crime")
+
+
+def test_browse_a_strand_and_filter_by_audience(window, ui_library, qtbot):
+    browser = window.advice_browser
+    browser.select_strand("knife-crime")
+    assert browser.current_strand() == "knife-crime"
+    expected = [t.id for t in ui_library.topics_in("knife-crime")]
+    assert browser.visible_topic_ids() == expected
+    assert "knife" in browser.strand_aim.text().lower()
+    index = browser.audience_combo.findData("parents")
+    browser.audience_combo.setCurrentIndex(index)
+    assert browser.visible_topic_ids() == [
+        t.id for t in ui_library.topics_in("knife-crime", "parents")
+    ]
+    assert len(browser.visible_topic_ids()) < len(expected)
+
+
+def test_keyboard_browsing_of_strands(window, qtbot):
+    browser = window.advice_browser
+    tree = browser.strand_tree
+    tree.setFocus()
+    first_strand = browser.strand_model.item(1).child(0)
+    tree.setCurrentIndex(first_strand.index())
+    qtbot.keyClick(tree, Qt.Key.Key_Down)
+    assert tree.currentIndex().data(STRAND_ROLE) == browser.strand_model.item(1).child(1).data(
+        STRAND_ROLE
+    )
+    assert browser.visible_topic_ids()
+
+
+def test_search_as_you_type(window, qtbot):
+    browser = window.advice_browser
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert browser.search_edit.hasFocus()
+    qtbot.keyClicks(browser.search_edit, "doorst")
+    qtbot.waitUntil(lambda: browser.visible_topic_ids()[:1] == ["doorstep-crime"], timeout=2000)
+    assert "doorst" in browser.topics_heading.text()
+    qtbot.keyClick(browser.search_edit, Qt.Key.Key_Return)
+    assert browser.topic_view.topic.id == "doorstep-crime"
+    assert "Doorstep" in browser.topic_view.content_view.toPlainText()
+
+
+def test_search_finds_translations(window, qtbot):
+    browser = window.advice_browser
+    browser.search_edit.setText("oszusci")
+    qtbot.waitUntil(lambda: browser.visible_topic_ids()[:1] == ["doorstep-crime"], timeout=2000)
+
+
+def test_switch_content_language_shows_marks_and_english_alongside(window, tmp_path):
+    browser = window.advice_browser
+    view = browser.topic_view
+    browser.show_topic("doorstep-crime")
+    assert view.marks() == []
+    view.set_content_language("pl")
+    assert "Oszuści przy drzwiach" in view.content_view.toPlainText()
+    assert view.english_view.isVisible()
+    assert "Doorstep crime" in view.english_view.toPlainText()
+    assert any("Draft translation" in m for m in view.marks())
+    assert view.marks_label.isVisible()
+    view.set_content_language("ar")
+    assert any("Out of date" in m for m in view.marks())
+    assert view.content_view.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    view.set_content_language("lt")
+    assert any("Not yet translated" in m for m in view.marks())
+    assert "Doorstep crime" in view.content_view.toPlainText()
+    view.english_check.setChecked(False)
+    view.set_content_language("pl")
+    assert not view.english_view.isVisible()
+    saved = load_settings(tmp_path / "settings")
+    assert saved.content_language == "pl" and saved.show_english_alongside is False
+
+
+def test_overdue_review_is_marked(window, ui_library):
+    overdue = ui_library.overdue_topics()
+    assert overdue, "the shipped content has a topic past its review date"
+    browser = window.advice_browser
+    assert browser.show_topic(overdue[0].id)
+    assert any("Review overdue" in m for m in browser.topic_view.marks())
+    row = browser.topic_model.row_of(overdue[0].id)
+    assert browser.topic_model.index(row).data(Qt.ItemDataRole.DecorationRole) is not None
+
+
+def test_switch_ui_to_arabic_lays_out_right_to_left(window, qtbot):
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    window.apply_settings(Settings(ui_language="ar"))
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert window.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert window.advice_browser.search_label.text() == "&ابحث في النصائح:"
+    assert window.file_menu.title() == "&ملف"
+    window.apply_settings(Settings(ui_language="pl"))
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert window.advice_browser.audience_combo.itemText(0) == "Wszyscy odbiorcy"
+    window.apply_settings(Settings(ui_language="en"))
+    assert window.file_menu.title() == "&File"
