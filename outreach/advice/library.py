@@ -172,6 +172,10 @@ class AdviceLibrary:
         """The preferred font family for ``lang``'s script, if the content names one."""
         return self._content.fonts.get(lang)
 
+    def line_spacing(self, lang: str) -> float:
+        """Line spacing the script needs (1.0 = the font's own)."""
+        return self._content.line_spacing.get(lang, 1.0)
+
     # -- search and reports ----------------------------------------------------------
     @cached_property
     def _index(self) -> SearchIndex:

@@ -77,6 +77,7 @@ class Content:
     labels: dict[str, Labels] = field(default_factory=dict)
     target_languages: tuple[str, ...] = ()
     fonts: dict[str, str] = field(default_factory=dict)
+    line_spacing: dict[str, float] = field(default_factory=dict)
     phrases: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -223,6 +224,13 @@ def load_structure(content: Content, report: _Reporter) -> None:
             content.fonts = dict(fonts)
         else:
             report.error(languages_path, 1, "[fonts] must map language codes to font names")
+        spacing = data.get("line_spacing", {})
+        if isinstance(spacing, dict) and all(
+            isinstance(v, int | float) and 0.8 <= v <= 3 for v in spacing.values()
+        ):
+            content.line_spacing = {k: float(v) for k, v in spacing.items()}
+        else:
+            report.error(languages_path, 1, "[line_spacing] values must be numbers from 0.8 to 3")
 
     phrases_path = root / "advice" / "phrases.toml"
     data = _read_toml(phrases_path, report) or {}

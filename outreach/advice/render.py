@@ -50,24 +50,41 @@ def topic_html(library: AdviceLibrary, topic: Topic, lang: str, base_pt: int = 1
     align = "right" if direction == "rtl" else "left"
     font = library.font_for(lang)
     family = f"font-family: '{font}';" if font else ""
-    scale = 1.15 if font else 1.0
-    body_pt = round(base_pt * scale, 1)
+    body = round(base_pt * (1.1 if font else 1.0), 1)
+    spacing = f"line-height: {round(library.line_spacing(lang) * 100)}%;"
+    heading = f"font-weight: 600; {spacing}"
     parts = [
-        f"<div dir='{direction}' align='{align}' style=\"{family} font-size: {body_pt}pt;\">",
-        f"<h2 style='margin-bottom: 4px'>{escape(text.title)}</h2>",
-        f"<p style='font-size: {body_pt + 1}pt'>{escape(text.summary)}</p>",
-        f"<h3>{escape(library.phrase('steps', lang))}</h3><ul>",
-        *(f"<li style='margin-bottom: 4px'>{escape(step)}</li>" for step in text.steps),
-        "</ul>",
-        f"<h3>{escape(library.phrase('if_it_happens', lang))}</h3><ul>",
-        *(f"<li style='margin-bottom: 4px'>{escape(item)}</li>" for item in text.if_it_happens),
-        "</ul>",
-        f"<h3>{escape(library.phrase('who_can_help', lang))}</h3>",
-        f"<p>{escape(text.who_can_help)}</p>",
+        f"<div dir='{direction}' align='{align}' style=\"{family} font-size: {body}pt;"
+        f' font-weight: 400;">',
+        f"<p style='font-size: {round(body * 1.45, 1)}pt; {heading} margin-bottom: 6px'>"
+        f"{escape(text.title)}</p>",
+        f"<p style='font-size: {round(body * 1.08, 1)}pt; {spacing}'>{escape(text.summary)}</p>",
+    ]
+
+    def section(title: str) -> str:
+        return (
+            f"<p style='font-size: {round(body * 1.15, 1)}pt; {heading}"
+            f" margin-top: 10px; margin-bottom: 2px'>{escape(title)}</p>"
+        )
+
+    def bullets(items: tuple[str, ...]) -> list[str]:
+        return [
+            "<ul>",
+            *(f"<li style='{spacing} margin-bottom: 3px'>{escape(item)}</li>" for item in items),
+            "</ul>",
+        ]
+
+    parts += [
+        section(library.phrase("steps", lang)),
+        *bullets(text.steps),
+        section(library.phrase("if_it_happens", lang)),
+        *bullets(text.if_it_happens),
+        section(library.phrase("who_can_help", lang)),
+        f"<p style='{spacing}'>{escape(text.who_can_help)}</p>",
     ]
     for contact_id in topic.signposts:
         block = _contact_lines(library, contact_id, lang)
         if block:
-            parts.append(f"<p style='margin-top: 6px'>{block}</p>")
+            parts.append(f"<p style='margin-top: 6px; {spacing}'>{block}</p>")
     parts.append("</div>")
     return "\n".join(parts)

@@ -28,6 +28,7 @@ from outreach.ui.advice_models import ALL_STRANDS, STRAND_ROLE, StrandTreeModel,
 
 ALL_AUDIENCES = ""
 SEARCH_DELAY_MS = 120
+TEXT_MARGIN = 14
 
 
 class TopicView(QWidget):
@@ -186,9 +187,12 @@ class TopicView(QWidget):
         )
         self.content_view.setLayoutDirection(direction)
         self.content_view.setHtml(topic_html(self._library, topic, lang))
+        # Room at the edges: Nastaliq and other scripts draw beyond their advance width.
+        self.content_view.document().setDocumentMargin(TEXT_MARGIN)
         if side_by_side:
             self.english_view.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
             self.english_view.setHtml(topic_html(self._library, topic, SOURCE_LANG))
+            self.english_view.document().setDocumentMargin(TEXT_MARGIN)
         marks = self.marks()
         self.marks_label.setText("\n".join(marks))
         self.marks_label.setVisible(bool(marks))
