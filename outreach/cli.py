@@ -32,10 +32,19 @@ def _emit_json(document: object) -> None:
     sys.stdout.write("\n")
 
 
-def _library():
-    from outreach.advice import load_library
+_data_dir_arg: str | None = None
 
-    return load_library()
+
+def _library():
+    """The advice library, through the data folder's cache."""
+    from outreach.advice import load_library
+    from outreach.paths import data_dir
+
+    try:
+        cache = data_dir(_data_dir_arg) / "cache"
+    except OSError:
+        cache = None  # an unusable data folder only costs speed here
+    return load_library(cache_dir=cache)
 
 
 def _language(library, code: str | None) -> str | None:
@@ -183,7 +192,7 @@ def cmd_advice_hash(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from outreach.ui.app import run_gui
 
-    return run_gui(data_dir=args.data_dir)
+    return run_gui(args.data_dir)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -242,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.data_dir = None
     if args.data_dir is not None:
         args.data_dir = str(Path(args.data_dir).expanduser())
+    global _data_dir_arg
+    _data_dir_arg = args.data_dir
     if getattr(args, "func", None) is None:
         args.func = cmd_gui
     try:

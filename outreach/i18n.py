@@ -20,10 +20,6 @@ from functools import cache
 from pathlib import Path
 
 import babel
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from outreach.paths import translations_dir
 
@@ -83,6 +79,9 @@ def load_translations(code: str) -> gettext.NullTranslations:
     if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
         with mo_path.open("rb") as fh:
             return gettext.GNUTranslations(fh)
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with po_path.open("rb") as fh:
         catalog = read_po(fh, locale=code, domain=DOMAIN)
     buffer = io.BytesIO()
@@ -138,9 +137,30 @@ def is_rtl(code: str) -> bool:
         return False
 
 
+_names: dict[tuple[str, str], str] = {}
+
+
+def preload_language_names(names: dict[tuple[str, str], str]) -> None:
+    """Seed the name table (e.g. from the content cache) to spare loading CLDR data."""
+    _names.update(names)
+
+
+def language_names() -> dict[tuple[str, str], str]:
+    """Every (language, display language) name worked out so far."""
+    return dict(_names)
+
+
 def language_name(code: str, in_language: str | None = None) -> str:
     """The language's name, in ``in_language`` (default: the current UI language)."""
-    display = babel_locale(in_language or _current_code)
+    key = (normalise_code(code), normalise_code(in_language or _current_code))
+    name = _names.get(key)
+    if name is None:
+        name = _names[key] = _cldr_language_name(*key)
+    return name
+
+
+def _cldr_language_name(code: str, in_language: str) -> str:
+    display = babel_locale(in_language)
     try:
         name = babel_locale(code).get_display_name(display) or code
     except (ValueError, babel.UnknownLocaleError):
@@ -155,9 +175,13 @@ def native_language_name(code: str) -> str:
 
 def format_date(value: dt.date, fmt: str = "medium", lang: str | None = None) -> str:
     """A date in the UI (or given) language's conventions."""
+    from babel import dates as babel_dates  # imported on first use: it is slow to load
+
     return babel_dates.format_date(value, format=fmt, locale=babel_locale(lang or _current_code))
 
 
 def format_number(value: float, lang: str | None = None) -> str:
     """A number with the UI (or given) language's separators and digits."""
+    from babel import numbers as babel_numbers
+
     return babel_numbers.format_decimal(value, locale=babel_locale(lang or _current_code))

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from outreach import __version__, i18n
 from outreach.advice.loader import Content, Labels, english_labels_hash, load_content
 from outreach.advice.model import SOURCE_LANG, Contact, Problem, Status, Strand, Theme, Topic
 from outreach.advice.search import SearchHit, SearchIndex
 from outreach.paths import resources_dir
+from outreach.settings import atomic_write_bytes
 
 
 @dataclass(frozen=True)
@@ -45,8 +50,10 @@ class LanguageReport:
 class AdviceLibrary:
     """Read-only view of the advice content, with search and localised names."""
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, index: bytes | None = None) -> None:
         self._content = content
+        self._serialized_index = index
+        self.from_cache = index is not None
         self._labels_hash = english_labels_hash(content)
         order = {s.id: i for i, s in enumerate(content.strands)}
         self._topics = sorted(
@@ -179,7 +186,7 @@ class AdviceLibrary:
     # -- search and reports ----------------------------------------------------------
     @cached_property
     def _index(self) -> SearchIndex:
-        return SearchIndex(self._content.topics.values())
+        return SearchIndex(self._content.topics.values(), self._serialized_index)
 
     def search(self, text: str, lang: str | None = None, limit: int = 50) -> list[SearchHit]:
         """Ranked topics matching ``text``; see :meth:`SearchIndex.search`."""
@@ -216,6 +223,57 @@ class AdviceLibrary:
         return [t for t in self.topics if t.review_overdue(today)]
 
 
-def load_library(root: Path | None = None) -> AdviceLibrary:
-    """Load the advice library from ``root`` (default: the shipped resources)."""
-    return AdviceLibrary(load_content(root or resources_dir()))
+CACHE_FILE = "advice-library.cache"
+_CODE = ("model.py", "loader.py", "search.py", "textfold.py", "library.py")
+
+
+def _fingerprint(root: Path) -> str:
+    """Changes whenever a content file or the code that reads it changes."""
+    digest = hashlib.sha256(f"{__version__}|{root.resolve()}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _CODE:
+        digest.update((here / name).read_bytes())
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            stat = os.stat(os.path.join(folder, name))
+            digest.update(f"{folder}/{name}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def load_library(root: Path | None = None, cache_dir: Path | None = None) -> AdviceLibrary:
+    """Load the advice library from ``root`` (default: the shipped resources).
+
+    With ``cache_dir``, the parsed content, its search index and language names are
+    kept there between runs and reused while no content file has changed.
+    """
+    root = root or resources_dir()
+    if cache_dir is None:
+        return AdviceLibrary(load_content(root))
+    fingerprint = _fingerprint(root)
+    path = cache_dir / CACHE_FILE
+    try:
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)
+        if cached["fingerprint"] == fingerprint:
+            i18n.preload_language_names(cached["names"])
+            return AdviceLibrary(cached["content"], cached["index"])
+    except Exception:  # a missing, old or damaged cache is rebuilt, never trusted
+        pass
+    library = AdviceLibrary(load_content(root))
+    for code in library.languages:
+        i18n.native_language_name(code)
+        for ui in i18n.available_ui_languages():
+            i18n.language_name(code, ui)
+    payload = {
+        "fingerprint": fingerprint,
+        "content": library._content,
+        "index": library._index.serialize(),
+        "names": i18n.language_names(),
+    }
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only or full disk only costs speed next time
+    return library

@@ -451,7 +451,7 @@ def load_topics(content: Content, report: _Reporter) -> None:
     topics_dir = content.root / "advice" / "topics"
     strand_ids = {s.id for s in content.strands}
     audience_ids = {a.id for a in content.audiences}
-    files = sorted(topics_dir.glob("*/*.md")) if topics_dir.is_dir() else []
+    files = sorted(topics_dir.glob("*/*.md"), key=str) if topics_dir.is_dir() else []
     for stray in sorted(topics_dir.glob("*.md")) if topics_dir.is_dir() else []:
         report.error(stray, 1, "topic files belong in a folder named after their strand")
     parsed = [

@@ -42,14 +42,23 @@ def query_terms(text: str) -> list[str]:
 class SearchIndex:
     """An FTS5 index of topic texts."""
 
-    def __init__(self, topics: Iterable[Topic]) -> None:
+    def __init__(self, topics: Iterable[Topic], serialized: bytes | None = None) -> None:
+        """Index ``topics``; with ``serialized`` (from :meth:`serialize`), reuse that index."""
+        topics = list(topics)
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._titles: dict[tuple[str, str], tuple[str, str]] = {
+            (topic.id, lang): (text.title, text.summary)
+            for topic in topics
+            for lang, text in topic.texts.items()
+        }
+        if serialized is not None:
+            self._db.deserialize(serialized)
+            return
         self._db.execute(
             "CREATE VIRTUAL TABLE docs USING fts5("
             "topic_id UNINDEXED, lang UNINDEXED, title, keywords, summary, body,"
             " tokenize = 'unicode61 remove_diacritics 0')"
         )
-        self._titles: dict[tuple[str, str], tuple[str, str]] = {}
         rows = []
         for topic in topics:
             for lang, text in topic.texts.items():
@@ -64,9 +73,12 @@ class SearchIndex:
                         fold(text.body_text()),
                     )
                 )
-                self._titles[(topic.id, lang)] = (text.title, text.summary)
         self._db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", rows)
         self._db.commit()
+
+    def serialize(self) -> bytes:
+        """The index as bytes, to cache between runs."""
+        return self._db.serialize()
 
     def search(self, text: str, lang: str | None = None, limit: int = 50) -> list[SearchHit]:
         """Topics matching every word of ``text`` (word prefixes count), best first.

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from outreach import APP_NAME, __version__
@@ -12,9 +15,48 @@ from outreach.advice import AdviceLibrary, load_library
 from outreach.i18n import _, set_ui_language
 from outreach.paths import config_dir, data_dir
 from outreach.settings import SettingsError, SettingsStore
-from outreach.storage.database import StorageError, open_database
 from outreach.ui.language import LanguageNotifier
 from outreach.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+CACHE_FOLDER = "cache"
+
+
+class DatabaseOpener(QObject):
+    """Opens (and if needed migrates) the database on a worker thread.
+
+    SQLAlchemy and Alembic take longer to import than the whole window takes to
+    appear, and the advice library does not need them, so the window comes first.
+    """
+
+    opened = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, folder: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._folder = folder
+        self.engine: Engine | None = None
+        self._thread = threading.Thread(target=self._run, name="open-database", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> Engine | None:
+        """Block until the database is open (for shutdown, tests and scripts)."""
+        self._thread.join(timeout)
+        return self.engine
+
+    def _run(self) -> None:
+        try:
+            from outreach.storage.database import open_database
+
+            self.engine = open_database(self._folder)
+        except Exception as exc:  # reported to the officer; the advice still works
+            self.failed.emit(str(exc))
+            return
+        self.opened.emit(self.engine)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -29,33 +71,46 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def build_main_window(
-    app: QApplication, settings: SettingsStore, library: AdviceLibrary | None = None
+    app: QApplication,
+    settings: SettingsStore,
+    library: AdviceLibrary | None = None,
+    cache_dir: Path | None = None,
 ) -> MainWindow:
     """Apply the settings' UI language and build the main window."""
     set_ui_language(settings.settings.ui_language)
     notifier = app.findChild(LanguageNotifier) or LanguageNotifier(app)
-    return MainWindow(library or load_library(), settings, notifier)
+    return MainWindow(library or load_library(cache_dir=cache_dir), settings, notifier)
 
 
-def run_gui(data_dir: str | None = None) -> int:
-    """Open the app on the advice browser; returns the exit code."""
+def start(data_dir_arg: str | None = None) -> tuple[QApplication, MainWindow, DatabaseOpener]:
+    """Everything up to a shown main window (the path ``bench/`` times).
+
+    Raises :class:`SettingsError` or :class:`OSError`, with a message for the officer,
+    when the settings or the data folder cannot be used.
+    """
     app = create_application()
+    folder = data_dir(data_dir_arg)
+    settings = SettingsStore(config_dir(folder, explicit_data=data_dir_arg is not None))
+    window = build_main_window(app, settings, cache_dir=folder / CACHE_FOLDER)
+    window.show()
+    opener = DatabaseOpener(folder, window)
+    opener.failed.connect(window.show_storage_error)
+    opener.start()
+    return app, window, opener
+
+
+def run_gui(data_dir_arg: str | None = None) -> int:
+    """Open the app on the advice browser; returns the exit code."""
     try:
-        folder = _resolve_data_dir(data_dir)
-        settings = SettingsStore(config_dir(folder, explicit_data=data_dir is not None))
-        engine = open_database(folder)
-    except (SettingsError, StorageError, OSError) as exc:
-        QMessageBox.critical(
-            None, APP_NAME, _("Outreach cannot start:\n\n{error}").format(error=exc)
-        )
+        app, _window, opener = start(data_dir_arg)
+    except (SettingsError, OSError) as exc:
+        create_application()
+        message = _("Outreach cannot start:\n\n{error}").format(error=exc)
+        QMessageBox.critical(None, APP_NAME, message)
         print(f"outreach: {exc}", file=sys.stderr)
         return 1
-    window = build_main_window(app, settings)
-    window.show()
     code = app.exec()
-    engine.dispose()
+    engine = opener.wait()
+    if engine is not None:
+        engine.dispose()
     return code
-
-
-def _resolve_data_dir(explicit: str | None) -> Path:
-    return data_dir(explicit)

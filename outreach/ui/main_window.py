@@ -92,6 +92,16 @@ class MainWindow(QMainWindow):
         if settings.ui_language != previous:
             set_ui_language(settings.ui_language)
 
+    def show_storage_error(self, message: str) -> None:
+        """Tell the officer the records database cannot be used; advice still works."""
+        QMessageBox.critical(
+            self,
+            APP_NAME,
+            _(
+                "Your records cannot be opened, so only the advice library is available.\n\n{error}"
+            ).format(error=message),
+        )
+
     def show_about(self) -> None:
         QMessageBox.about(
             self,

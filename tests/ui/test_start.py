@@ -1,0 +1,33 @@
+"""Starting the app: window first, records database opened beside it."""
+
+from __future__ import annotations
+
+from outreach.storage.database import DB_FILE, current_revision, head_revision
+from outreach.ui.app import start
+
+
+def test_start_shows_the_advice_browser_and_opens_the_database(qtbot, tmp_path):
+    _app, window, opener = start(str(tmp_path))
+    qtbot.addWidget(window)
+    assert window.isVisible()
+    assert window.advice_browser.visible_topic_ids()
+    engine = opener.wait(60)
+    assert engine is not None
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+    assert (tmp_path / "cache").is_dir(), "the content cache lives in the data folder"
+
+
+def test_an_unusable_database_is_reported_and_advice_still_works(qtbot, tmp_path, no_message_boxes):
+    (tmp_path / DB_FILE).write_bytes(b"garbage" * 50)
+    _app, window, opener = start(str(tmp_path))
+    qtbot.addWidget(window)
+    assert opener.wait(60) is None
+    qtbot.waitUntil(lambda: bool(no_message_boxes), timeout=10000)
+    kind, message = no_message_boxes[0]
+    assert kind == "critical" and "only the advice library" in message
+    assert (tmp_path / DB_FILE).read_bytes() == b"garbage" * 50
+    window.advice_browser.search_edit.setText("doorstep")
+    qtbot.waitUntil(lambda: window.advice_browser.visible_topic_ids()[:1] == ["doorstep-crime"])
