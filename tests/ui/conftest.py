@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import shutil
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from outreach.advice import load_library
+from outreach.paths import resources_dir
 from outreach.settings import Settings, SettingsStore
 from outreach.ui.app import build_main_window
 from tests.helpers import translation
@@ -24,9 +25,15 @@ def no_message_boxes(monkeypatch):
     return shown
 
 
-@pytest.fixture
-def ui_library(content: Path):
-    """Shipped content plus a known Polish draft and a stale Arabic translation."""
+@pytest.fixture(scope="session")
+def ui_library(tmp_path_factory):
+    """Shipped content plus a known Polish draft, a stale Arabic and no Lithuanian text.
+
+    Shared by the UI tests, which only read it.
+    """
+    content = tmp_path_factory.mktemp("ui-content") / "resources"
+    shutil.copytree(resources_dir(), content)
+    (content / "advice/topics/burglary-robbery/doorstep-crime.lt.md").unlink(missing_ok=True)
     translation(
         content, "doorstep-crime", "pl", title="Oszuści przy drzwiach", summary="Uważaj na obcych."
     )
