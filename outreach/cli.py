@@ -189,6 +189,43 @@ def cmd_advice_hash(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from outreach.engagements.demo import generate
+    from outreach.paths import config_dir, data_dir
+    from outreach.services import open_record_services
+    from outreach.settings import load_settings
+    from outreach.storage.database import StorageError
+
+    if args.engagements < 1:
+        raise CommandError(_("--engagements must be at least 1."), EXIT_USAGE)
+    folder = data_dir(args.data_dir)
+    try:
+        settings = load_settings(config_dir(folder, explicit_data=args.data_dir is not None))
+        services = open_record_services(folder, settings)
+    except StorageError as exc:
+        raise CommandError(str(exc)) from exc
+    try:
+        made = generate(
+            services.engine,
+            services.engagements.vocab,
+            services.engagements.laptop_id,
+            args.engagements,
+            seed=args.seed,
+        )
+        total = services.engagements.count()
+    finally:
+        services.close()
+    if args.json:
+        _emit_json({"created": made, "engagements": total, "demo": True})
+    else:
+        print(
+            _("Added {made} demo engagements (marked [DEMO]); {total} in the log.").format(
+                made=made, total=total
+            )
+        )
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from outreach.ui.app import run_gui
 
@@ -240,6 +277,13 @@ def build_parser() -> argparse.ArgumentParser:
     hashing.add_argument("topic", nargs="*", metavar="TOPIC")
     hashing.add_argument("--labels", action="store_true", help=_("hash of the English labels"))
     hashing.set_defaults(func=cmd_advice_hash)
+    demo = commands.add_parser(
+        "demo", parents=[common], help=_("fill the database with clearly marked demo data")
+    )
+    demo.add_argument("--engagements", type=int, required=True, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.add_argument("--json", action="store_true", help=_("print JSON"))
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 

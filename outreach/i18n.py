@@ -123,10 +123,20 @@ def remove_language_listener(callback: Callable[[str], None]) -> None:
             _listeners.remove(callback)
 
 
+# English is British English here: dates like 25/11/2026, not 11/25/26.
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def format_locale(code: str) -> str:
+    """The locale whose conventions format dates and numbers for ``code``."""
+    code = normalise_code(code)
+    return FORMAT_LOCALES.get(code, code)
+
+
 @cache
 def babel_locale(code: str) -> babel.Locale:
-    """The Babel locale for a project language code."""
-    return babel.Locale.parse(normalise_code(code))
+    """The Babel locale for a project language code (British English for ``en``)."""
+    return babel.Locale.parse(format_locale(code))
 
 
 def is_rtl(code: str) -> bool:
@@ -162,7 +172,7 @@ def language_name(code: str, in_language: str | None = None) -> str:
 def _cldr_language_name(code: str, in_language: str) -> str:
     display = babel_locale(in_language)
     try:
-        name = babel_locale(code).get_display_name(display) or code
+        name = babel.Locale.parse(code).get_display_name(display) or code
     except (ValueError, babel.UnknownLocaleError):
         return code
     return name[:1].upper() + name[1:]

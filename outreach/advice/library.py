@@ -233,6 +233,7 @@ def _fingerprint(root: Path) -> str:
     here = Path(__file__).resolve().parent
     for name in _CODE:
         digest.update((here / name).read_bytes())
+    digest.update(Path(i18n.__file__).read_bytes())  # language names are cached too
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):

@@ -50,7 +50,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
+    # FULL: a committed record survives a power cut, not only a crash of the app.
+    cursor.execute("PRAGMA synchronous = FULL")
     cursor.close()
 
 

@@ -330,6 +330,10 @@ class AdviceBrowser(QWidget):
         return lang if lang in self._library.languages else SOURCE_LANG
 
     # -- state -------------------------------------------------------------------------
+    @property
+    def library(self) -> AdviceLibrary:
+        return self._library
+
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()

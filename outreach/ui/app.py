@@ -95,8 +95,17 @@ def start(data_dir_arg: str | None = None) -> tuple[QApplication, MainWindow, Da
     window.show()
     opener = DatabaseOpener(folder, window)
     opener.failed.connect(window.show_storage_error)
+    opener.opened.connect(lambda engine: _attach_records(window, engine, settings))
     opener.start()
     return app, window, opener
+
+
+def _attach_records(window: MainWindow, engine: Engine, settings: SettingsStore) -> None:
+    from outreach.services import record_services
+
+    records = record_services(engine, window.advice_browser.library, settings.settings)
+    records.engagements.purge_expired_contacts()
+    window.attach_records(records)
 
 
 def run_gui(data_dir_arg: str | None = None) -> int:

@@ -35,7 +35,7 @@ class LanguageNotifier(QObject):
             Qt.LayoutDirection.RightToLeft if i18n.is_rtl(code) else Qt.LayoutDirection.LeftToRight
         )
         self._app.setLayoutDirection(direction)
-        QLocale.setDefault(QLocale(code))
+        QLocale.setDefault(QLocale(i18n.format_locale(code)))
         if self._qt_translator is not None:
             self._app.removeTranslator(self._qt_translator)
             self._qt_translator = None

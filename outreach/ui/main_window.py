@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 from outreach import APP_NAME, __version__
 from outreach.advice import AdviceLibrary
@@ -25,7 +25,13 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self.setObjectName("mainWindow")
         self.advice_browser = AdviceBrowser(library, settings, self)
-        self.setCentralWidget(self.advice_browser)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.advice_browser, "")
+        self.setCentralWidget(self.tabs)
+        self.records = None
+        self.engagement_log = None
+        self.follow_ups_panel = None
         self._build_actions()
         self._connect_signals(language)
         self.retranslate_ui()
@@ -61,9 +67,28 @@ class MainWindow(QMainWindow):
     def _on_language_changed(self, _code: str) -> None:
         self.retranslate_ui()
         self.advice_browser.retranslate_ui()
+        if self.engagement_log is not None:
+            self.engagement_log.retranslate_ui()
+            self.follow_ups_panel.retranslate_ui()
+
+    def attach_records(self, records) -> None:
+        """Add the screens that need the records database, once it is open."""
+        from outreach.ui.engagement_log import EngagementLog, FollowUpsPanel
+
+        self.records = records
+        self.engagement_log = EngagementLog(records, self._library, self._settings, self)
+        self.follow_ups_panel = FollowUpsPanel(records, self)
+        self.engagement_log.changed.connect(self.follow_ups_panel.refresh)
+        self.tabs.addTab(self.engagement_log, "")
+        self.tabs.addTab(self.follow_ups_panel, "")
+        self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("{app} — crime prevention advice").format(app=APP_NAME))
+        self.tabs.setTabText(0, _("&Advice"))
+        if self.engagement_log is not None:
+            self.tabs.setTabText(1, _("&Engagements"))
+            self.tabs.setTabText(2, _("Follow-&ups"))
         self.file_menu.setTitle(_("&File"))
         self.edit_menu.setTitle(_("&Edit"))
         self.help_menu.setTitle(_("&Help"))

@@ -1,0 +1,1 @@
+"""The engagement log and business premises surveys (no Qt)."""

@@ -1,0 +1,658 @@
+"""The engagement log service: record, edit, delete, list, follow up and purge.
+
+Every change runs in one short transaction and leaves an entry in the edit history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from outreach.advice.textfold import fold
+from outreach.engagements.model import (
+    ConcernLine,
+    ConcernStatus,
+    ContactLine,
+    EngagementData,
+    EngagementFilter,
+    EngagementRecord,
+    EngagementRow,
+    FieldError,
+    FollowUpLine,
+    Kind,
+    LeafletLine,
+)
+from outreach.i18n import _
+from outreach.storage.models import (
+    Concern,
+    Draft,
+    EditEvent,
+    Engagement,
+    FollowUp,
+    LeafletCount,
+    PublicContact,
+)
+
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+HOUSE_NUMBER = re.compile(r"^\s*(flat\s+)?\d+[a-z]?\b", re.IGNORECASE)
+MAX_RETENTION_DAYS = 730
+
+
+class EngagementError(Exception):
+    """A change that cannot be made; the message says why."""
+
+
+class ValidationError(EngagementError):
+    """The data has problems; each names its field."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+class ConflictError(EngagementError):
+    """The record changed since it was opened (another window or an import)."""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The ids a record may use (from the reference lists and the advice library)."""
+
+    districts: frozenset[str]
+    teams: frozenset[str]
+    partners: frozenset[str]
+    audiences: frozenset[str]
+    strands: frozenset[str]
+    topics: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    names: dict[str, str] = field(default_factory=dict)  # id -> display name, for search
+
+    @classmethod
+    def from_sources(cls, reference, library) -> Vocabulary:
+        names = {i.id: i.name for i in (*reference.districts, *reference.teams)}
+        return cls(
+            districts=frozenset(reference.ids("district")),
+            teams=frozenset(reference.ids("team")),
+            partners=frozenset(reference.ids("partner")),
+            audiences=frozenset(reference.ids("audience")),
+            strands=frozenset(s.id for s in library.strands),
+            topics=frozenset(t.id for t in library.topics),
+            languages=frozenset(library.languages),
+            names=names,
+        )
+
+
+def validate(
+    data: EngagementData, vocab: Vocabulary, today: dt.date | None = None
+) -> list[FieldError]:
+    """Every problem with ``data``, each naming its field."""
+    today = today or dt.date.today()
+    errors: list[FieldError] = []
+
+    def bad(field_name: str, message: str) -> None:
+        errors.append(FieldError(field_name, message))
+
+    if data.kind not in {k.value for k in Kind}:
+        bad("kind", _("Choose what sort of engagement this was."))
+    if data.district not in vocab.districts:
+        bad("district", _("Choose a district from the list."))
+    if data.team and data.team not in vocab.teams:
+        bad("team", _("Choose a team from the list."))
+    if data.ends_at and data.ends_at < data.starts_at:
+        bad("ends_at", _("The end is before the start."))
+    if data.starts_at.date() > today + dt.timedelta(days=366):
+        bad("starts_at", _("The start is more than a year from now."))
+    for name, ids, known in (
+        ("strands", data.strands, vocab.strands),
+        ("audiences", data.audiences, vocab.audiences),
+        ("partners", data.partners, vocab.partners),
+    ):
+        unknown = sorted(set(ids) - known)
+        if unknown:
+            bad(name, _("Unknown: {ids}.").format(ids=", ".join(unknown)))
+    if data.people_engaged < 0:
+        bad("people_engaged", _("People engaged cannot be below zero."))
+    venue = data.venue.strip()
+    if data.kind != Kind.PREMISES_VISIT and (POSTCODE.search(venue) or HOUSE_NUMBER.match(venue)):
+        bad(
+            "venue",
+            _("Give the venue, street or area, not a home address or postcode."),
+        )
+    for line in data.leaflets:
+        if line.count <= 0:
+            bad("leaflets", _("Leaflet counts must be at least 1."))
+        elif vocab.topics and line.topic_id not in vocab.topics:
+            bad("leaflets", _("Unknown advice topic {topic!r}.").format(topic=line.topic_id))
+        elif vocab.languages and line.lang not in vocab.languages:
+            bad("leaflets", _("Unknown leaflet language {lang!r}.").format(lang=line.lang))
+    for concern in data.concerns:
+        if not concern.raised.strip():
+            bad("concerns", _("Each concern needs what was said."))
+        if concern.status not in {s.value for s in ConcernStatus}:
+            bad("concerns", _("Unknown concern status {status!r}.").format(status=concern.status))
+        elif concern.status == ConcernStatus.DONE and not concern.action.strip():
+            bad("concerns", _("Say what was done before marking a concern done."))
+    for follow_up in data.follow_ups:
+        if not follow_up.description.strip():
+            bad("follow_ups", _("Each follow-up needs a description."))
+    for contact in data.contacts:
+        if not contact.name.strip() or not (contact.phone.strip() or contact.email.strip()):
+            bad("contacts", _("A contact needs a name and a phone number or e-mail address."))
+        if not contact.purpose.strip() or not contact.consent_version.strip():
+            bad("contacts", _("Record the purpose and the consent wording the person agreed to."))
+        if not contact.consent_taken_by.strip():
+            bad("contacts", _("Record who took the consent."))
+        if contact.retain_until <= today:
+            bad("contacts", _("The retention date must be in the future."))
+        elif contact.retain_until > today + dt.timedelta(days=MAX_RETENTION_DAYS):
+            bad("contacts", _("Keep contact details for two years at most."))
+    if data.kind == Kind.COCOONING:
+        if data.burglary_date is None:
+            bad("burglary_date", _("Enter the date of the burglary this visit follows."))
+        elif data.burglary_date > data.starts_at.date():
+            bad("burglary_date", _("The burglary date is after the visit."))
+        knocked = data.doors_knocked or 0
+        for name, value in (
+            ("doors_answered", data.doors_answered),
+            ("doors_leafleted", data.doors_leafleted),
+        ):
+            if value is not None and value > knocked:
+                bad(name, _("Cannot be more than the doors knocked."))
+        for name in ("doors_knocked", "doors_answered", "doors_leafleted"):
+            value = getattr(data, name)
+            if value is not None and value < 0:
+                bad(name, _("Cannot be below zero."))
+    return errors
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def search_text(data: EngagementData, vocab: Vocabulary) -> str:
+    """Folded words the list's text filter matches."""
+    parts = [
+        data.venue,
+        data.notes,
+        data.officer,
+        vocab.names.get(data.district, data.district),
+        vocab.names.get(data.team, data.team),
+        *(c.raised for c in data.concerns),
+        *(c.action for c in data.concerns),
+        *(f.description for f in data.follow_ups),
+    ]
+    return " " + fold(" ".join(p for p in parts if p)) + " "
+
+
+def _apply(row: Engagement, data: EngagementData, vocab: Vocabulary) -> None:
+    row.kind = data.kind
+    row.starts_at = data.starts_at
+    row.ends_at = data.ends_at
+    row.venue = data.venue.strip()
+    row.district = data.district
+    row.officer = data.officer.strip()
+    row.team = data.team
+    row.people_engaged = data.people_engaged
+    row.notes = data.notes
+    row.burglary_date = data.burglary_date
+    row.doors_knocked = data.doors_knocked
+    row.doors_answered = data.doors_answered
+    row.doors_leafleted = data.doors_leafleted
+    row.strands = " ".join(data.strands)
+    row.audiences = " ".join(data.audiences)
+    row.partners = " ".join(data.partners)
+    row.search_text = search_text(data, vocab)
+    merged: dict[tuple[str, str], int] = {}
+    for line in data.leaflets:
+        merged[(line.topic_id, line.lang)] = merged.get((line.topic_id, line.lang), 0) + line.count
+    row.leaflets = [
+        LeafletCount(topic_id=t, lang=lang, count=n) for (t, lang), n in sorted(merged.items())
+    ]
+    row.concerns = [
+        Concern(
+            id=c.id or str(uuid.uuid4()),
+            position=i,
+            raised=c.raised.strip(),
+            action=c.action.strip(),
+            status=c.status,
+        )
+        for i, c in enumerate(data.concerns)
+    ]
+    row.follow_ups = [
+        FollowUp(
+            id=f.id or str(uuid.uuid4()),
+            position=i,
+            description=f.description.strip(),
+            due=f.due,
+            done_on=f.done_on,
+        )
+        for i, f in enumerate(data.follow_ups)
+    ]
+    row.contacts = [
+        PublicContact(
+            id=c.id or str(uuid.uuid4()),
+            name=c.name.strip(),
+            phone=c.phone.strip(),
+            email=c.email.strip(),
+            purpose=c.purpose.strip(),
+            consent_version=c.consent_version.strip(),
+            consent_taken_by=c.consent_taken_by.strip(),
+            consent_at=c.consent_at or _now(),
+            retain_until=c.retain_until,
+        )
+        for c in data.contacts
+    ]
+
+
+def _data_of(row: Engagement) -> EngagementData:
+    return EngagementData(
+        kind=row.kind,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        venue=row.venue,
+        district=row.district,
+        officer=row.officer,
+        team=row.team,
+        strands=row.strands.split(),
+        audiences=row.audiences.split(),
+        partners=row.partners.split(),
+        people_engaged=row.people_engaged,
+        leaflets=[LeafletLine(x.topic_id, x.lang, x.count) for x in row.leaflets],
+        concerns=[ConcernLine(x.raised, x.action, x.status, x.id) for x in row.concerns],
+        follow_ups=[FollowUpLine(x.description, x.due, x.done_on, x.id) for x in row.follow_ups],
+        contacts=[
+            ContactLine(
+                name=x.name,
+                purpose=x.purpose,
+                consent_version=x.consent_version,
+                consent_taken_by=x.consent_taken_by,
+                retain_until=x.retain_until,
+                phone=x.phone,
+                email=x.email,
+                consent_at=x.consent_at,
+                id=x.id,
+            )
+            for x in row.contacts
+        ],
+        notes=row.notes,
+        burglary_date=row.burglary_date,
+        doors_knocked=row.doors_knocked,
+        doors_answered=row.doors_answered,
+        doors_leafleted=row.doors_leafleted,
+    )
+
+
+def _record_of(row: Engagement) -> EngagementRecord:
+    return EngagementRecord(
+        id=row.id,
+        version=row.version,
+        laptop_id=row.laptop_id,
+        data=_data_of(row),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        deleted_at=row.deleted_at,
+        is_demo=row.is_demo,
+    )
+
+
+def _diff(old: dict, new: dict) -> dict:
+    """Fields that changed, as {field: [old, new]}; personal details are not copied."""
+    changes = {}
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key):
+            if key == "contacts":
+                changes[key] = [len(old.get(key) or []), len(new.get(key) or [])]
+            else:
+                changes[key] = [old.get(key), new.get(key)]
+    return changes
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    changes: dict
+
+
+@dataclass(frozen=True)
+class OpenFollowUp:
+    engagement_id: str
+    follow_up_id: str
+    description: str
+    due: dt.date
+    venue: str
+    district: str
+
+    def overdue(self, today: dt.date | None = None) -> bool:
+        return self.due < (today or dt.date.today())
+
+
+@dataclass(frozen=True)
+class UnansweredConcern:
+    engagement_id: str
+    concern_id: str
+    raised: str
+    action: str
+    status: str
+    starts_at: dt.datetime
+    district: str
+
+
+class EngagementService:
+    """Engagements on this laptop, for one officer (the actor in the history)."""
+
+    def __init__(self, engine: Engine, laptop_id: str, actor: str, vocab: Vocabulary) -> None:
+        self._engine = engine
+        self.laptop_id = laptop_id
+        self.actor = actor or _("unknown officer")
+        self.vocab = vocab
+
+    # -- changes -----------------------------------------------------------------------
+    def create(self, data: EngagementData, *, is_demo: bool = False) -> str:
+        """Store a new engagement; returns its id. Raises :class:`ValidationError`."""
+        errors = validate(data, self.vocab)
+        if errors:
+            raise ValidationError(errors)
+        now = _now()
+        ident = str(uuid.uuid4())
+        row = Engagement(
+            id=ident,
+            version=1,
+            laptop_id=self.laptop_id,
+            is_demo=is_demo,
+            created_at=now,
+            updated_at=now,
+        )
+        _apply(row, data, self.vocab)
+        with Session(self._engine) as session, session.begin():
+            session.add(row)
+            self._log(session, "create", ident, _diff({}, _json_of(data)))
+        return ident
+
+    def update(
+        self, engagement_id: str, data: EngagementData, expected_version: int | None = None
+    ) -> int:
+        """Replace an engagement's data; returns the new version."""
+        errors = validate(data, self.vocab)
+        if errors:
+            raise ValidationError(errors)
+        with Session(self._engine) as session, session.begin():
+            row = self._load(session, engagement_id)
+            if expected_version is not None and row.version != expected_version:
+                raise ConflictError(
+                    _("This engagement was changed elsewhere (now version {v}); reopen it.").format(
+                        v=row.version
+                    )
+                )
+            old = _json_of(_data_of(row))
+            _apply(row, data, self.vocab)
+            changes = _diff(old, _json_of(data))
+            if not changes:
+                return row.version
+            row.version += 1
+            row.updated_at = _now()
+            self._log(session, "update", row.id, changes)
+            return row.version
+
+    def delete(self, engagement_id: str) -> None:
+        """Delete softly: the record stays as a tombstone so exports carry the deletion."""
+        with Session(self._engine) as session, session.begin():
+            row = self._load(session, engagement_id)
+            row.deleted_at = row.updated_at = _now()
+            row.version += 1
+            row.contacts = []  # personal data goes at once
+            self._log(session, "delete", row.id, {})
+
+    def add_people(self, engagement_id: str, count: int = 1) -> int:
+        """Add to the people-engaged tally (stall mode); returns the new total."""
+        with Session(self._engine) as session, session.begin():
+            row = self._load(session, engagement_id)
+            row.people_engaged = max(0, row.people_engaged + count)
+            row.version += 1
+            row.updated_at = _now()
+            self._log(session, "tally", row.id, {"people_engaged": [None, row.people_engaged]})
+            return row.people_engaged
+
+    def record_leaflets(self, engagement_id: str, topic_id: str, lang: str, copies: int) -> int:
+        """Count leaflets handed out (or printed) at an engagement; returns the new count."""
+        if copies <= 0:
+            raise EngagementError(_("Copies must be at least 1."))
+        with Session(self._engine) as session, session.begin():
+            row = self._load(session, engagement_id)
+            line = next((x for x in row.leaflets if (x.topic_id, x.lang) == (topic_id, lang)), None)
+            if line is None:
+                line = LeafletCount(topic_id=topic_id, lang=lang, count=0)
+                row.leaflets.append(line)
+            line.count += copies
+            row.version += 1
+            row.updated_at = _now()
+            self._log(session, "leaflets", row.id, {f"{topic_id}/{lang}": [None, line.count]})
+            return line.count
+
+    def set_follow_up_done(
+        self, engagement_id: str, follow_up_id: str, done_on: dt.date | None
+    ) -> None:
+        with Session(self._engine) as session, session.begin():
+            row = self._load(session, engagement_id)
+            item = next((f for f in row.follow_ups if f.id == follow_up_id), None)
+            if item is None:
+                raise EngagementError(_("That follow-up no longer exists."))
+            item.done_on = done_on
+            row.version += 1
+            row.updated_at = _now()
+            self._log(
+                session,
+                "update",
+                row.id,
+                {f"follow_up/{follow_up_id}/done_on": [None, str(done_on)]},
+            )
+
+    def purge_expired_contacts(self, today: dt.date | None = None) -> int:
+        """Remove contact details past their retention date; each purge is in the history."""
+        today = today or dt.date.today()
+        with Session(self._engine) as session, session.begin():
+            expired = session.scalars(
+                select(PublicContact).where(PublicContact.retain_until < today)
+            ).all()
+            for contact in expired:
+                self._log(
+                    session,
+                    "purge",
+                    contact.engagement_id,
+                    {
+                        "contact": [contact.id, None],
+                        "retain_until": [contact.retain_until.isoformat(), None],
+                    },
+                    entity="contact",
+                )
+                session.delete(contact)
+            return len(expired)
+
+    # -- reading -----------------------------------------------------------------------
+    def get(self, engagement_id: str) -> EngagementRecord:
+        with Session(self._engine) as session:
+            return _record_of(self._load(session, engagement_id, include_deleted=True))
+
+    def _where(self, flt: EngagementFilter):
+        clauses = []
+        if not flt.include_deleted:
+            clauses.append(Engagement.deleted_at.is_(None))
+        if flt.kind:
+            clauses.append(Engagement.kind == flt.kind)
+        if flt.district:
+            clauses.append(Engagement.district == flt.district)
+        if flt.strand:
+            clauses.append(
+                or_(
+                    Engagement.strands == flt.strand,
+                    Engagement.strands.like(f"{flt.strand} %"),
+                    Engagement.strands.like(f"% {flt.strand}"),
+                    Engagement.strands.like(f"% {flt.strand} %"),
+                )
+            )
+        if flt.date_from:
+            clauses.append(Engagement.starts_at >= dt.datetime.combine(flt.date_from, dt.time()))
+        if flt.date_to:
+            end = dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time())
+            clauses.append(Engagement.starts_at < end)
+        for word in fold(flt.text).split():
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses.append(Engagement.search_text.like(f"%{escaped}%", escape="\\"))
+        return and_(*clauses) if clauses else None
+
+    def count(self, flt: EngagementFilter | None = None) -> int:
+        flt = flt or EngagementFilter()
+        query = select(func.count()).select_from(Engagement)
+        where = self._where(flt)
+        if where is not None:
+            query = query.where(where)
+        with self._engine.connect() as connection:
+            return connection.execute(query).scalar_one()
+
+    def rows(
+        self, flt: EngagementFilter | None = None, offset: int = 0, limit: int = 200
+    ) -> list[EngagementRow]:
+        """One page of the list, newest first."""
+        flt = flt or EngagementFilter()
+        columns = (
+            Engagement.id,
+            Engagement.starts_at,
+            Engagement.kind,
+            Engagement.venue,
+            Engagement.district,
+            Engagement.team,
+            Engagement.people_engaged,
+            Engagement.strands,
+            Engagement.is_demo,
+        )
+        query = select(*columns).order_by(Engagement.starts_at.desc(), Engagement.id)
+        where = self._where(flt)
+        if where is not None:
+            query = query.where(where)
+        query = query.offset(offset).limit(limit)
+        with self._engine.connect() as connection:
+            return [
+                EngagementRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7].split()), r[8])
+                for r in connection.execute(query)
+            ]
+
+    def open_follow_ups(self) -> list[OpenFollowUp]:
+        """Follow-ups not yet done, soonest first."""
+        query = (
+            select(FollowUp, Engagement.venue, Engagement.district)
+            .join(Engagement, FollowUp.engagement_id == Engagement.id)
+            .where(FollowUp.done_on.is_(None), Engagement.deleted_at.is_(None))
+            .order_by(FollowUp.due, FollowUp.id)
+        )
+        with Session(self._engine) as session:
+            return [
+                OpenFollowUp(f.engagement_id, f.id, f.description, f.due, venue, district)
+                for f, venue, district in session.execute(query)
+            ]
+
+    def unanswered_concerns(self) -> list[UnansweredConcern]:
+        """ "You said" items without a "we did", oldest first."""
+        query = (
+            select(Concern, Engagement.starts_at, Engagement.district)
+            .join(Engagement, Concern.engagement_id == Engagement.id)
+            .where(Concern.status != ConcernStatus.DONE, Engagement.deleted_at.is_(None))
+            .order_by(Engagement.starts_at, Concern.position)
+        )
+        with Session(self._engine) as session:
+            return [
+                UnansweredConcern(c.engagement_id, c.id, c.raised, c.action, c.status, at, district)
+                for c, at, district in session.execute(query)
+            ]
+
+    def history(self, engagement_id: str | None = None) -> list[HistoryEntry]:
+        query = select(EditEvent).order_by(EditEvent.id)
+        if engagement_id:
+            query = query.where(EditEvent.entity_id == engagement_id)
+        with Session(self._engine) as session:
+            return [
+                HistoryEntry(
+                    e.at, e.actor, e.action, e.entity, e.entity_id, json.loads(e.changes or "{}")
+                )
+                for e in session.scalars(query)
+            ]
+
+    # -- helpers -----------------------------------------------------------------------
+    def _load(
+        self, session: Session, engagement_id: str, include_deleted: bool = False
+    ) -> Engagement:
+        row = session.get(
+            Engagement,
+            engagement_id,
+            options=[
+                selectinload(Engagement.leaflets),
+                selectinload(Engagement.concerns),
+                selectinload(Engagement.follow_ups),
+                selectinload(Engagement.contacts),
+            ],
+        )
+        if row is None or (row.deleted_at is not None and not include_deleted):
+            raise EngagementError(_("No engagement {id} on this laptop.").format(id=engagement_id))
+        return row
+
+    def _log(
+        self,
+        session: Session,
+        action: str,
+        entity_id: str,
+        changes: dict,
+        entity: str = "engagement",
+    ) -> None:
+        session.add(
+            EditEvent(
+                at=_now(),
+                actor=self.actor,
+                entity=entity,
+                entity_id=entity_id,
+                action=action,
+                changes=json.dumps(changes, ensure_ascii=False, default=str),
+            )
+        )
+
+
+def _json_of(data: EngagementData) -> dict:
+    return data.to_json()
+
+
+class DraftStore:
+    """Unsaved work, written as the officer types (one row per open editor)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def save(self, key: str, payload: dict) -> None:
+        text = json.dumps(payload, ensure_ascii=False)
+        with Session(self._engine) as session, session.begin():
+            draft = session.get(Draft, key)
+            if draft is None:
+                session.add(Draft(key=key, payload=text, updated_at=_now()))
+            else:
+                draft.payload, draft.updated_at = text, _now()
+
+    def load(self, key: str) -> dict | None:
+        with Session(self._engine) as session:
+            draft = session.get(Draft, key)
+            return json.loads(draft.payload) if draft else None
+
+    def keys(self) -> list[str]:
+        with Session(self._engine) as session:
+            return list(session.scalars(select(Draft.key).order_by(Draft.updated_at)))
+
+    def discard(self, key: str) -> None:
+        with Session(self._engine) as session, session.begin():
+            draft = session.get(Draft, key)
+            if draft is not None:
+                session.delete(draft)
