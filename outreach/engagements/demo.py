@@ -15,7 +15,13 @@ from sqlalchemy import Engine, insert
 from outreach.advice.textfold import fold
 from outreach.engagements.model import ConcernStatus, Kind
 from outreach.engagements.service import Vocabulary
-from outreach.storage.models import Concern, EditEvent, Engagement, FollowUp, LeafletCount
+from outreach.storage.models import (
+    Concern,
+    EditEvent,
+    Engagement,
+    FollowUp,
+    LeafletCount,
+)
 
 VENUES = {
     Kind.STALL: ["High Street market stall", "Supermarket foyer", "Summer fete", "Library open day",
@@ -82,6 +88,7 @@ def generate(
     with engine.begin() as connection:
         while made < count:
             engagements, leaflets, concerns, follow_ups, events = [], [], [], [], []
+            links = []
             for _ in range(min(BATCH, count - made)):
                 ident = str(uuid.UUID(int=rng.getrandbits(128), version=4))
                 kind = rng.choices(kinds, weights)[0]
@@ -182,6 +189,7 @@ def generate(
                         "changes": '{"demo": [null, true]}',
                     }
                 )
+                links += [{"engagement_id": ident, "strand_id": s} for s in row["strands"].split()]
                 engagements.append(row)
             connection.execute(insert(Engagement), engagements)
             for table, rows in (

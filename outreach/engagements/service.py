@@ -11,9 +11,10 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, and_, func, literal_column, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from outreach.advice.search import query_terms
 from outreach.advice.textfold import fold
 from outreach.engagements.model import (
     ConcernLine,
@@ -34,6 +35,7 @@ from outreach.storage.models import (
     Draft,
     EditEvent,
     Engagement,
+    EngagementStrand,
     FollowUp,
     LeafletCount,
     PublicContact,
@@ -205,6 +207,7 @@ def _apply(row: Engagement, data: EngagementData, vocab: Vocabulary) -> None:
     row.doors_answered = data.doors_answered
     row.doors_leafleted = data.doors_leafleted
     row.strands = " ".join(data.strands)
+    row.strand_links = [EngagementStrand(strand_id=s) for s in dict.fromkeys(data.strands)]
     row.audiences = " ".join(data.audiences)
     row.partners = " ".join(data.partners)
     row.search_text = search_text(data, vocab)
@@ -492,21 +495,28 @@ class EngagementService:
             clauses.append(Engagement.district == flt.district)
         if flt.strand:
             clauses.append(
-                or_(
-                    Engagement.strands == flt.strand,
-                    Engagement.strands.like(f"{flt.strand} %"),
-                    Engagement.strands.like(f"% {flt.strand}"),
-                    Engagement.strands.like(f"% {flt.strand} %"),
+                select(EngagementStrand.engagement_id)
+                .where(
+                    EngagementStrand.engagement_id == Engagement.id,
+                    EngagementStrand.strand_id == flt.strand,
                 )
+                .exists()
             )
         if flt.date_from:
             clauses.append(Engagement.starts_at >= dt.datetime.combine(flt.date_from, dt.time()))
         if flt.date_to:
             end = dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time())
             clauses.append(Engagement.starts_at < end)
-        for word in fold(flt.text).split():
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            clauses.append(Engagement.search_text.like(f"%{escaped}%", escape="\\"))
+        terms = query_terms(flt.text)
+        if terms:
+            match = " AND ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+            clauses.append(
+                literal_column("engagement.rowid").in_(
+                    text(
+                        "SELECT rowid FROM engagement_fts WHERE engagement_fts MATCH :match"
+                    ).bindparams(match=match)
+                )
+            )
         return and_(*clauses) if clauses else None
 
     def count(self, flt: EngagementFilter | None = None) -> int:
@@ -545,33 +555,53 @@ class EngagementService:
                 for r in connection.execute(query)
             ]
 
-    def open_follow_ups(self) -> list[OpenFollowUp]:
-        """Follow-ups not yet done, soonest first."""
-        query = (
+    def _open_follow_ups_query(self):
+        return (
             select(FollowUp, Engagement.venue, Engagement.district)
             .join(Engagement, FollowUp.engagement_id == Engagement.id)
             .where(FollowUp.done_on.is_(None), Engagement.deleted_at.is_(None))
-            .order_by(FollowUp.due, FollowUp.id)
         )
+
+    def open_follow_ups(self, offset: int = 0, limit: int | None = None) -> list[OpenFollowUp]:
+        """Follow-ups not yet done, soonest first (a page of them with ``limit``)."""
+        query = self._open_follow_ups_query().order_by(FollowUp.due, FollowUp.id)
+        query = query.offset(offset).limit(limit)
         with Session(self._engine) as session:
             return [
                 OpenFollowUp(f.engagement_id, f.id, f.description, f.due, venue, district)
                 for f, venue, district in session.execute(query)
             ]
 
-    def unanswered_concerns(self) -> list[UnansweredConcern]:
-        """ "You said" items without a "we did", oldest first."""
-        query = (
+    def count_open_follow_ups(self) -> int:
+        query = select(func.count()).select_from(self._open_follow_ups_query().subquery())
+        with Session(self._engine) as session:
+            return session.scalar(query) or 0
+
+    def _unanswered_query(self):
+        return (
             select(Concern, Engagement.starts_at, Engagement.district)
             .join(Engagement, Concern.engagement_id == Engagement.id)
             .where(Concern.status != ConcernStatus.DONE, Engagement.deleted_at.is_(None))
-            .order_by(Engagement.starts_at, Concern.position)
         )
+
+    def unanswered_concerns(
+        self, offset: int = 0, limit: int | None = None
+    ) -> list[UnansweredConcern]:
+        """ "You said" items without a "we did", oldest first (a page with ``limit``)."""
+        query = self._unanswered_query().order_by(
+            Engagement.starts_at, Concern.position, Concern.id
+        )
+        query = query.offset(offset).limit(limit)
         with Session(self._engine) as session:
             return [
                 UnansweredConcern(c.engagement_id, c.id, c.raised, c.action, c.status, at, district)
                 for c, at, district in session.execute(query)
             ]
+
+    def count_unanswered_concerns(self) -> int:
+        query = select(func.count()).select_from(self._unanswered_query().subquery())
+        with Session(self._engine) as session:
+            return session.scalar(query) or 0
 
     def history(self, engagement_id: str | None = None) -> list[HistoryEntry]:
         query = select(EditEvent).order_by(EditEvent.id)

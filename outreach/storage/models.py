@@ -45,11 +45,11 @@ class Engagement(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     laptop_id: Mapped[str] = mapped_column(String(36))
-    kind: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
     starts_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     ends_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     venue: Mapped[str] = mapped_column(String(200), default="")
-    district: Mapped[str] = mapped_column(String(64), index=True)
+    district: Mapped[str] = mapped_column(String(64))
     officer: Mapped[str] = mapped_column(String(120), default="")
     team: Mapped[str] = mapped_column(String(64), default="")
     people_engaged: Mapped[int] = mapped_column(Integer, default=0)
@@ -65,7 +65,7 @@ class Engagement(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
-    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
     leaflets: Mapped[list[LeafletCount]] = relationship(
         cascade="all, delete-orphan", order_by="LeafletCount.topic_id"
@@ -77,6 +77,18 @@ class Engagement(Base):
         cascade="all, delete-orphan", order_by="FollowUp.position"
     )
     contacts: Mapped[list[PublicContact]] = relationship(cascade="all, delete-orphan")
+    strand_links: Mapped[list[EngagementStrand]] = relationship(cascade="all, delete-orphan")
+
+
+class EngagementStrand(Base):
+    """Which strands an engagement covered (indexed, for the list's strand filter)."""
+
+    __tablename__ = "engagement_strand"
+
+    engagement_id: Mapped[str] = mapped_column(
+        ForeignKey("engagement.id", ondelete="CASCADE"), primary_key=True
+    )
+    strand_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
 
 
 class LeafletCount(Base):

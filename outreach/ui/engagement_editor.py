@@ -40,16 +40,16 @@ from outreach.engagements.model import (
     LeafletLine,
 )
 from outreach.engagements.service import EngagementError, ValidationError
-from outreach.i18n import _, format_date, ui_language
+from outreach.i18n import N_, _, format_date, ui_language
 from outreach.services import RecordServices
 from outreach.settings import Settings
 
 DRAFT_DELAY_MS = 400
 NEW_DRAFT_KEY = "engagement:new"
 STATUS_LABELS = {
-    ConcernStatus.OPEN: "Open",
-    ConcernStatus.PROMISED: "Action promised",
-    ConcernStatus.DONE: "Done",
+    ConcernStatus.OPEN: N_("Open"),
+    ConcernStatus.PROMISED: N_("Action promised"),
+    ConcernStatus.DONE: N_("Done"),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +29,7 @@ from outreach.i18n import _, format_date, format_number, native_language_name, n
 from outreach.services import RecordServices
 from outreach.settings import SettingsStore
 from outreach.ui.engagement_editor import EngagementEditor
-from outreach.ui.engagement_models import ID_ROLE, EngagementTableModel
+from outreach.ui.engagement_models import ID_ROLE, EngagementTableModel, PagedTableModel
 
 FILTER_DELAY_MS = 150
 PERIODS = {
@@ -395,21 +393,34 @@ class StallMode(QDialog):
 
 
 class FollowUpsPanel(QWidget):
-    """Open follow-ups (soonest first) and "you said" items still without a "we did"."""
+    """Open follow-ups (soonest first) and "you said" items still without a "we did".
+
+    Both lists are fetched a page at a time: years of records stay quick and small.
+    """
 
     def __init__(self, services: RecordServices, parent=None) -> None:
         super().__init__(parent)
         self._services = services
+        log = services.engagements
         self.follow_ups_label = QLabel()
-        self.follow_ups = QTableWidget(0, 4)
+        self.follow_ups_model = PagedTableModel(
+            lambda offset, limit: log.open_follow_ups(offset, limit),
+            log.count_open_follow_ups,
+            lambda: [_("Due"), _("Follow-up"), _("Venue"), _("District")],
+            self._follow_up_cell,
+            self,
+        )
+        self.follow_ups = self._table(self.follow_ups_model, (110, 420, 320))
         self.done_button = QPushButton()
         self.concerns_label = QLabel()
-        self.concerns = QTableWidget(0, 4)
-        for table in (self.follow_ups, self.concerns):
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            table.horizontalHeader().setStretchLastSection(True)
-            table.verticalHeader().hide()
+        self.concerns_model = PagedTableModel(
+            lambda offset, limit: log.unanswered_concerns(offset, limit),
+            log.count_unanswered_concerns,
+            lambda: [_("Date"), _("You said"), _("Action so far"), _("District")],
+            self._concern_cell,
+            self,
+        )
+        self.concerns = self._table(self.concerns_model, (110, 420, 360))
         layout = QVBoxLayout(self)
         layout.addWidget(self.follow_ups_label)
         layout.addWidget(self.follow_ups, 1)
@@ -419,60 +430,64 @@ class FollowUpsPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.concerns_label)
         layout.addWidget(self.concerns, 1)
-        for table, widths in ((self.follow_ups, (110, 420, 320)), (self.concerns, (110, 420, 360))):
-            for column, width in enumerate(widths):
-                table.setColumnWidth(column, width)
         self.done_button.clicked.connect(self.mark_done)
         self.retranslate_ui()
 
+    @staticmethod
+    def _table(model, widths) -> QTableView:
+        table = QTableView()
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().hide()
+        for column, width in enumerate(widths):
+            table.setColumnWidth(column, width)
+        return table
+
+    def _follow_up_cell(self, item, column: int, role: int):
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and item.overdue():
+            return QColor("#b00020")
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0 and item.overdue():
+            return _("Overdue")
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == 0:
+            return format_date(item.due, "short")
+        if column == 1:
+            return item.description
+        if column == 2:
+            return item.venue
+        return self._services.reference.name("district", item.district)
+
+    def _concern_cell(self, item, column: int, role: int):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == 0:
+            return format_date(item.starts_at.date(), "short")
+        if column == 1:
+            return item.raised
+        if column == 2:
+            return item.action or _("(nothing yet)")
+        return self._services.reference.name("district", item.district)
+
     def retranslate_ui(self) -> None:
         self.follow_ups_label.setText("<b>" + _("Open follow-ups") + "</b>")
-        self.follow_ups.setHorizontalHeaderLabels(
-            [_("Due"), _("Follow-up"), _("Venue"), _("District")]
-        )
         self.follow_ups.setAccessibleName(_("Open follow-ups"))
         self.done_button.setText(_("Mark &done"))
         self.concerns_label.setText("<b>" + _("You said, we did: still to answer") + "</b>")
-        self.concerns.setHorizontalHeaderLabels(
-            [_("Date"), _("You said"), _("Action so far"), _("District")]
-        )
         self.concerns.setAccessibleName(_("Concerns without an answer"))
         self.refresh()
 
     def refresh(self) -> None:
-        reference = self._services.reference
-        today = dt.date.today()
-        items = self._services.engagements.open_follow_ups()
-        self.follow_ups.setRowCount(len(items))
-        for row, item in enumerate(items):
-            due = QTableWidgetItem(format_date(item.due, "short"))
-            due.setData(Qt.ItemDataRole.UserRole, (item.engagement_id, item.follow_up_id))
-            if item.overdue(today):
-                due.setForeground(Qt.GlobalColor.red)
-                due.setToolTip(_("Overdue"))
-            self.follow_ups.setItem(row, 0, due)
-            self.follow_ups.setItem(row, 1, QTableWidgetItem(item.description))
-            self.follow_ups.setItem(row, 2, QTableWidgetItem(item.venue))
-            self.follow_ups.setItem(
-                row, 3, QTableWidgetItem(reference.name("district", item.district))
-            )
-        concerns = self._services.engagements.unanswered_concerns()
-        self.concerns.setRowCount(len(concerns))
-        for row, concern in enumerate(concerns):
-            self.concerns.setItem(
-                row, 0, QTableWidgetItem(format_date(concern.starts_at.date(), "short"))
-            )
-            self.concerns.setItem(row, 1, QTableWidgetItem(concern.raised))
-            self.concerns.setItem(row, 2, QTableWidgetItem(concern.action or _("(nothing yet)")))
-            self.concerns.setItem(
-                row, 3, QTableWidgetItem(reference.name("district", concern.district))
-            )
+        self.follow_ups_model.refresh()
+        self.concerns_model.refresh()
 
     def mark_done(self) -> None:
-        row = self.follow_ups.currentRow()
-        item = self.follow_ups.item(row, 0) if row >= 0 else None
+        item = self.follow_ups_model.item_at(self.follow_ups.currentIndex().row())
         if item is None:
             return
-        engagement_id, follow_up_id = item.data(Qt.ItemDataRole.UserRole)
-        self._services.engagements.set_follow_up_done(engagement_id, follow_up_id, dt.date.today())
+        self._services.engagements.set_follow_up_done(
+            item.engagement_id, item.follow_up_id, dt.date.today()
+        )
         self.refresh()

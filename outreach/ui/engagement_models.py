@@ -105,3 +105,63 @@ class EngagementTableModel(QAbstractTableModel):
         if column == "people":
             return str(row.people_engaged)
         return ", ".join(self._names("strand", s) for s in row.strands)
+
+
+class PagedTableModel(QAbstractTableModel):
+    """A read-only table fetched a page at a time from a service (``fetch(offset, limit)``)."""
+
+    def __init__(self, fetch, count, headers, cells, parent=None) -> None:
+        super().__init__(parent)
+        self._fetch = fetch
+        self._count = count
+        self._headers = headers  # callable -> list of column titles (translated on demand)
+        self._cells = cells  # callable (item, column, role) -> value or None
+        self._items: list = []
+        self._total = 0
+        self.refresh()
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._total = self._count()
+        self._items = self._fetch(0, PAGE)
+        self.endResetModel()
+
+    def item_at(self, row: int):
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers())
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return not parent.isValid() and len(self._items) < self._total
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
+        if parent.isValid():
+            return
+        more = self._fetch(len(self._items), PAGE)
+        if not more:
+            self._total = len(self._items)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._items), len(self._items) + len(more) - 1)
+        self._items.extend(more)
+        self.endInsertRows()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers()[section]
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
+        item = self.item_at(index.row()) if index.isValid() else None
+        return None if item is None else self._cells(item, index.column(), role)

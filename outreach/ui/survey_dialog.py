@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
 
 from outreach.advice import AdviceLibrary
 from outreach.engagements.survey import Answer, SurveyResult
-from outreach.i18n import _, format_date
+from outreach.i18n import N_, _, format_date
 from outreach.services import RecordServices
 
 ANSWER_LABELS = {
-    Answer.YES: "Yes",
-    Answer.PARTLY: "Partly",
-    Answer.NO: "No",
-    Answer.NOT_APPLICABLE: "Not applicable",
+    Answer.YES: N_("Yes"),
+    Answer.PARTLY: N_("Partly"),
+    Answer.NO: N_("No"),
+    Answer.NOT_APPLICABLE: N_("Not applicable"),
 }
 
 
@@ -214,7 +214,8 @@ class SurveyDialog(QDialog):
         for rec in result.recommendations:
             topics = [self._library.topic(t) for t in rec.topics]
             links = ", ".join(t.english.title for t in topics if t)
-            extra = f"<br/><i>{_('Advice:')} {links}</i>" if links else ""
+            advice = _("Advice:")
+            extra = f"<br/><i>{advice} {links}</i>" if links else ""
             parts.append(f"<li><b>{rec.section}</b>: {rec.text}{extra}</li>")
         if not result.recommendations:
             parts.append("<p>" + _("No recommendations: every answer was secure.") + "</p>")

@@ -165,13 +165,17 @@ def test_follow_up_and_you_said_lists(qtbot, records):
     )
     panel = FollowUpsPanel(records)
     qtbot.addWidget(panel)
-    assert panel.follow_ups.rowCount() == 1
-    assert panel.follow_ups.item(0, 1).text() == "Post the leaflet pack"
-    assert panel.follow_ups.item(0, 0).toolTip() == "Overdue"
-    assert panel.concerns.item(0, 1).text() == "Dark alleyway by the shops"
+    QAbstractItemModelTester(
+        panel.follow_ups_model, QAbstractItemModelTester.FailureReportingMode.Fatal
+    )
+    follow_ups = panel.follow_ups_model
+    assert follow_ups.rowCount() == 1
+    assert follow_ups.index(0, 1).data() == "Post the leaflet pack"
+    assert follow_ups.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Overdue"
+    assert panel.concerns_model.index(0, 1).data() == "Dark alleyway by the shops"
     panel.follow_ups.selectRow(0)
     panel.mark_done()
-    assert panel.follow_ups.rowCount() == 0
+    assert follow_ups.rowCount() == 0
     assert records.engagements.get(ident).data.follow_ups[0].done_on == dt.date.today()
 
 

@@ -44,11 +44,43 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("deleted_at", sa.DateTime(), nullable=True),
     )
+    # The list is read newest first, whole or by kind or district; no index on
+    # deleted_at (nearly every row is NULL, and such an index misleads the planner).
     op.create_index("ix_engagement_starts_at", "engagement", ["starts_at"])
-    op.create_index("ix_engagement_kind", "engagement", ["kind"])
-    op.create_index("ix_engagement_district", "engagement", ["district"])
+    op.create_index("ix_engagement_kind_starts_at", "engagement", ["kind", "starts_at"])
+    op.create_index("ix_engagement_district_starts_at", "engagement", ["district", "starts_at"])
     op.create_index("ix_engagement_updated_at", "engagement", ["updated_at"])
-    op.create_index("ix_engagement_deleted_at", "engagement", ["deleted_at"])
+    op.create_table(
+        "engagement_strand",
+        sa.Column(
+            "engagement_id",
+            sa.String(36),
+            sa.ForeignKey("engagement.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("strand_id", sa.String(64), primary_key=True),
+    )
+    op.create_index("ix_engagement_strand_strand_id", "engagement_strand", ["strand_id"])
+    # Word search over the folded text of each engagement, kept in step by triggers.
+    op.execute(
+        "CREATE VIRTUAL TABLE engagement_fts USING fts5("
+        "search_text, content='engagement', content_rowid='rowid')"
+    )
+    op.execute(
+        "CREATE TRIGGER engagement_fts_insert AFTER INSERT ON engagement BEGIN "
+        "INSERT INTO engagement_fts(rowid, search_text) VALUES (new.rowid, new.search_text); END"
+    )
+    op.execute(
+        "CREATE TRIGGER engagement_fts_delete AFTER DELETE ON engagement BEGIN "
+        "INSERT INTO engagement_fts(engagement_fts, rowid, search_text) "
+        "VALUES ('delete', old.rowid, old.search_text); END"
+    )
+    op.execute(
+        "CREATE TRIGGER engagement_fts_update AFTER UPDATE OF search_text ON engagement BEGIN "
+        "INSERT INTO engagement_fts(engagement_fts, rowid, search_text) "
+        "VALUES ('delete', old.rowid, old.search_text); "
+        "INSERT INTO engagement_fts(rowid, search_text) VALUES (new.rowid, new.search_text); END"
+    )
     op.create_table(
         "leaflet_count",
         sa.Column(
@@ -151,6 +183,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TABLE IF EXISTS engagement_fts")
     for table in ("survey", "draft", "edit_event", "public_contact", "follow_up", "concern",
-                  "leaflet_count", "engagement"):  # fmt: skip
+                  "leaflet_count", "engagement_strand", "engagement"):  # fmt: skip
         op.drop_table(table)
