@@ -226,6 +226,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_engagement_show(args: argparse.Namespace) -> int:
+    from outreach.engagements.service import EngagementError
+    from outreach.paths import config_dir, data_dir
+    from outreach.services import open_record_services
+    from outreach.settings import load_settings
+    from outreach.storage.database import StorageError
+
+    folder = data_dir(args.data_dir)
+    try:
+        settings = load_settings(config_dir(folder, explicit_data=args.data_dir is not None))
+        services = open_record_services(folder, settings)
+    except StorageError as exc:
+        raise CommandError(str(exc)) from exc
+    try:
+        record = services.engagements.get(args.id)
+        document = record.to_json()
+        survey_id = services.surveys.for_engagement(args.id)
+        if survey_id:
+            state = services.surveys.state(survey_id)
+            document["survey"] = {
+                "id": survey_id,
+                "sector": state.sector,
+                "business_name": state.business_name,
+                "status": state.status,
+                "answers": state.answers,
+                "results": services.surveys.result(survey_id).to_json(),
+            }
+    except EngagementError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        services.close()
+    if args.json:
+        _emit_json(document)
+    else:
+        for key, value in document.items():
+            print(f"{key}: {value}")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from outreach.ui.app import run_gui
 
@@ -284,6 +323,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument("--json", action="store_true", help=_("print JSON"))
     demo.set_defaults(func=cmd_demo)
+
+    engagement = commands.add_parser("engagement", parents=[common], help=_("the engagement log"))
+    engagement_commands = engagement.add_subparsers(
+        dest="engagement_command", metavar="ACTION", required=True
+    )
+    show = engagement_commands.add_parser(
+        "show", parents=[common], help=_("show one engagement, with its survey results")
+    )
+    show.add_argument("id", metavar="ID")
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
+    show.set_defaults(func=cmd_engagement_show)
     return parser
 
 

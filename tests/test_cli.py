@@ -102,3 +102,53 @@ def test_hash_prints_the_english_hash(library):
     result = run("advice", "hash", "doorstep-crime")
     assert result.returncode == 0
     assert result.stdout.split()[0] == library.topic("doorstep-crime").english.content_hash()
+
+
+def test_demo_fills_the_database_with_marked_records(tmp_path: Path):
+    result = run(
+        "demo", "--engagements", "40", "--seed", "5", "--json", "--data-dir", str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"created": 40, "engagements": 40, "demo": True}
+    again = run("demo", "--engagements", "10", "--data-dir", str(tmp_path))
+    assert again.returncode == 0 and "50 in the log" in again.stdout
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "outreach.db") as db:
+        rows = db.execute("SELECT venue, is_demo, kind, district FROM engagement").fetchall()
+    db.close()
+    assert len(rows) == 50
+    assert all(venue.startswith("[DEMO]") and is_demo for venue, is_demo, _k, _d in rows)
+    assert len({kind for *_v, kind, _d in rows}) >= 4 and len({d for *_x, d in rows}) >= 5
+    bad = run("demo", "--engagements", "0", "--data-dir", str(tmp_path))
+    assert bad.returncode == 2 and "--engagements" in bad.stderr
+
+
+def test_engagement_show_carries_survey_results(tmp_path: Path):
+    import datetime as dt
+
+    from outreach.engagements.model import EngagementData, Kind
+    from outreach.services import open_record_services
+
+    services = open_record_services(tmp_path)
+    visit = services.engagements.create(
+        EngagementData(
+            kind=Kind.PREMISES_VISIT,
+            starts_at=dt.datetime(2026, 11, 20, 10),
+            district="harlow",
+            venue="The Crown, Market Street",
+        )
+    )
+    survey = services.surveys.start(visit, "licensed-premises", "The Crown")
+    question = services.surveys.checklists["licensed-premises"].questions[0]
+    services.surveys.answer(survey, question.id, "no")
+    services.close()
+    result = run("engagement", "show", visit, "--json", "--data-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["id"] == visit and document["venue"] == "The Crown, Market Street"
+    results = document["survey"]["results"]
+    assert results["recommendations"][0]["question"] == question.id
+    assert results["answered"] == 1
+    missing = run("engagement", "show", "no-such-id", "--json", "--data-dir", str(tmp_path))
+    assert missing.returncode == 1 and "No engagement" in missing.stderr and missing.stdout == ""

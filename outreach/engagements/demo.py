@@ -19,6 +19,7 @@ from outreach.storage.models import (
     Concern,
     EditEvent,
     Engagement,
+    EngagementStrand,
     FollowUp,
     LeafletCount,
 )
@@ -193,6 +194,7 @@ def generate(
                 engagements.append(row)
             connection.execute(insert(Engagement), engagements)
             for table, rows in (
+                (EngagementStrand, links),
                 (LeafletCount, leaflets),
                 (Concern, concerns),
                 (FollowUp, follow_ups),
@@ -201,4 +203,7 @@ def generate(
                 if rows:
                     connection.execute(insert(table), rows)
             made += len(engagements)
+    with engine.connect() as connection:  # fresh statistics for the planner after a bulk load
+        connection.exec_driver_sql("ANALYZE")
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return made

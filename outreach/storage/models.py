@@ -46,7 +46,7 @@ class Engagement(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     laptop_id: Mapped[str] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(32))
-    starts_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime)
     ends_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     venue: Mapped[str] = mapped_column(String(200), default="")
     district: Mapped[str] = mapped_column(String(64))
@@ -66,6 +66,7 @@ class Engagement(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Indexes (partial, over live rows) are made by migration 0002.
 
     leaflets: Mapped[list[LeafletCount]] = relationship(
         cascade="all, delete-orphan", order_by="LeafletCount.topic_id"

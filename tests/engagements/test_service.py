@@ -198,3 +198,16 @@ def test_engagement_data_round_trips_through_json():
     from outreach.engagements.model import EngagementData
 
     assert EngagementData.from_json(data.to_json()) == data
+
+
+def test_demo_records_are_found_by_every_filter(services):
+    from outreach.engagements.demo import generate
+
+    log = services.engagements
+    assert generate(services.engine, log.vocab, log.laptop_id, 300, seed=2) == 300
+    assert log.count() == 300
+    for strand in ("knife-crime", "hate-crime"):
+        assert 0 < log.count(EngagementFilter(strand=strand)) < 300
+    assert 0 < log.count(EngagementFilter(kind=Kind.COCOONING)) < 300
+    assert log.count(EngagementFilter(text="demo")) == 300
+    assert all(r.is_demo and r.venue.startswith("[DEMO]") for r in log.rows(limit=300))

@@ -44,11 +44,14 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("deleted_at", sa.DateTime(), nullable=True),
     )
-    # The list is read newest first, whole or by kind or district; no index on
-    # deleted_at (nearly every row is NULL, and such an index misleads the planner).
-    op.create_index("ix_engagement_starts_at", "engagement", ["starts_at"])
-    op.create_index("ix_engagement_kind_starts_at", "engagement", ["kind", "starts_at"])
-    op.create_index("ix_engagement_district_starts_at", "engagement", ["district", "starts_at"])
+    # The list shows live records newest first, whole or by kind or district. Partial
+    # indexes over live rows let SQLite count and page without reading the table.
+    for name, columns in (
+        ("ix_engagement_live_starts_at", ["starts_at"]),
+        ("ix_engagement_live_kind", ["kind", "starts_at"]),
+        ("ix_engagement_live_district", ["district", "starts_at"]),
+    ):
+        op.create_index(name, "engagement", columns, sqlite_where=sa.text("deleted_at IS NULL"))
     op.create_index("ix_engagement_updated_at", "engagement", ["updated_at"])
     op.create_table(
         "engagement_strand",
