@@ -190,7 +190,10 @@ def generate(
                         "changes": '{"demo": [null, true]}',
                     }
                 )
-                links += [{"engagement_id": ident, "strand_id": s} for s in row["strands"].split()]
+                links += [
+                    {"engagement_id": ident, "strand_id": s, "starts_at": starts}
+                    for s in row["strands"].split()
+                ]
                 engagements.append(row)
             connection.execute(insert(Engagement), engagements)
             for table, rows in (

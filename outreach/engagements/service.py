@@ -207,7 +207,9 @@ def _apply(row: Engagement, data: EngagementData, vocab: Vocabulary) -> None:
     row.doors_answered = data.doors_answered
     row.doors_leafleted = data.doors_leafleted
     row.strands = " ".join(data.strands)
-    row.strand_links = [EngagementStrand(strand_id=s) for s in dict.fromkeys(data.strands)]
+    row.strand_links = [
+        EngagementStrand(strand_id=s, starts_at=data.starts_at) for s in dict.fromkeys(data.strands)
+    ]
     row.audiences = " ".join(data.audiences)
     row.partners = " ".join(data.partners)
     row.search_text = search_text(data, vocab)
@@ -413,6 +415,7 @@ class EngagementService:
             row.deleted_at = row.updated_at = _now()
             row.version += 1
             row.contacts = []  # personal data goes at once
+            row.strand_links = []  # only live engagements are listed by strand
             self._log(session, "delete", row.id, {})
 
     def add_people(self, engagement_id: str, count: int = 1) -> int:
@@ -485,7 +488,7 @@ class EngagementService:
         with Session(self._engine) as session:
             return _record_of(self._load(session, engagement_id, include_deleted=True))
 
-    def _where(self, flt: EngagementFilter):
+    def _where(self, flt: EngagementFilter, strand_joined: bool = False):
         clauses = []
         if not flt.include_deleted:
             clauses.append(Engagement.deleted_at.is_(None))
@@ -493,14 +496,13 @@ class EngagementService:
             clauses.append(Engagement.kind == flt.kind)
         if flt.district:
             clauses.append(Engagement.district == flt.district)
-        if flt.strand:
+        if flt.strand and not strand_joined:
             clauses.append(
-                select(EngagementStrand.engagement_id)
-                .where(
-                    EngagementStrand.engagement_id == Engagement.id,
-                    EngagementStrand.strand_id == flt.strand,
+                Engagement.id.in_(
+                    select(EngagementStrand.engagement_id).where(
+                        EngagementStrand.strand_id == flt.strand
+                    )
                 )
-                .exists()
             )
         if flt.date_from:
             clauses.append(Engagement.starts_at >= dt.datetime.combine(flt.date_from, dt.time()))
@@ -519,14 +521,43 @@ class EngagementService:
             )
         return and_(*clauses) if clauses else None
 
+    @staticmethod
+    def _strand_only(flt: EngagementFilter) -> bool:
+        """A strand, perhaps dates, nothing else: answered from the link table alone."""
+        return bool(flt.strand) and not (
+            flt.text or flt.kind or flt.district or flt.include_deleted
+        )
+
     def count(self, flt: EngagementFilter | None = None) -> int:
         flt = flt or EngagementFilter()
-        query = select(func.count()).select_from(Engagement)
-        where = self._where(flt)
-        if where is not None:
-            query = query.where(where)
+        if self._strand_only(flt):
+            query = (
+                select(func.count()).select_from(EngagementStrand).where(*self._link_clauses(flt))
+            )
+        else:
+            query = select(func.count()).select_from(Engagement)
+            if not (flt.text or flt.kind or flt.district or flt.strand or flt.include_deleted):
+                # count the small live-rows index, not the wide table
+                query = query.with_hint(
+                    Engagement, "INDEXED BY ix_engagement_live_starts_at", "sqlite"
+                )
+            where = self._where(flt)
+            if where is not None:
+                query = query.where(where)
         with self._engine.connect() as connection:
             return connection.execute(query).scalar_one()
+
+    @staticmethod
+    def _link_clauses(flt: EngagementFilter) -> list:
+        clauses = [EngagementStrand.strand_id == flt.strand]
+        if flt.date_from:
+            clauses.append(
+                EngagementStrand.starts_at >= dt.datetime.combine(flt.date_from, dt.time())
+            )
+        if flt.date_to:
+            end = dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time())
+            clauses.append(EngagementStrand.starts_at < end)
+        return clauses
 
     def rows(
         self, flt: EngagementFilter | None = None, offset: int = 0, limit: int = 200
@@ -544,10 +575,19 @@ class EngagementService:
             Engagement.strands,
             Engagement.is_demo,
         )
-        query = select(*columns).order_by(Engagement.starts_at.desc(), Engagement.id)
-        where = self._where(flt)
-        if where is not None:
-            query = query.where(where)
+        if self._strand_only(flt):
+            query = (
+                select(*columns)
+                .select_from(EngagementStrand)
+                .join(Engagement, Engagement.id == EngagementStrand.engagement_id)
+                .where(*self._link_clauses(flt))
+                .order_by(EngagementStrand.starts_at.desc(), EngagementStrand.engagement_id)
+            )
+        else:
+            query = select(*columns).order_by(Engagement.starts_at.desc(), Engagement.id)
+            where = self._where(flt)
+            if where is not None:
+                query = query.where(where)
         query = query.offset(offset).limit(limit)
         with self._engine.connect() as connection:
             return [

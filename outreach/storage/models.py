@@ -89,7 +89,8 @@ class EngagementStrand(Base):
     engagement_id: Mapped[str] = mapped_column(
         ForeignKey("engagement.id", ondelete="CASCADE"), primary_key=True
     )
-    strand_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    strand_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class LeafletCount(Base):

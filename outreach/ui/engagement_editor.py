@@ -7,6 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
@@ -34,7 +35,9 @@ from outreach.advice import AdviceLibrary
 from outreach.engagements.model import (
     ConcernLine,
     ConcernStatus,
+    ContactLine,
     EngagementData,
+    FieldError,
     FollowUpLine,
     Kind,
     LeafletLine,
@@ -45,6 +48,13 @@ from outreach.services import RecordServices
 from outreach.settings import Settings
 
 DRAFT_DELAY_MS = 400
+CONSENT_VERSION = "contact-consent-v1"
+CONSENT_WORDING = N_(
+    "I agree that the police may keep my name and contact details to contact me about the "
+    "purpose below, and delete them by the date below. I can ask for them to be deleted "
+    "sooner at any time."
+)
+DEFAULT_RETENTION_DAYS = 90
 NEW_DRAFT_KEY = "engagement:new"
 STATUS_LABELS = {
     ConcernStatus.OPEN: N_("Open"),
@@ -270,12 +280,64 @@ class EngagementEditor(QDialog):
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setAccessibleName(_("Notes"))
 
+        contacts_page = QWidget()
+        contacts_layout = QVBoxLayout(contacts_page)
+        wording = QLabel(_(CONSENT_WORDING))
+        wording.setWordWrap(True)
+        wording.setStyleSheet("background: palette(alternate-base); padding: 6px;")
+        contacts_layout.addWidget(
+            QLabel(
+                _("Only with the person's consent to this wording ({version}):").format(
+                    version=CONSENT_VERSION
+                )
+            )
+        )
+        contacts_layout.addWidget(wording)
+        contact_form = QFormLayout()
+        self.contact_name_edit = QLineEdit()
+        self.contact_phone_edit = QLineEdit()
+        self.contact_email_edit = QLineEdit()
+        self.contact_purpose_edit = QLineEdit()
+        self.contact_retain_edit = QDateEdit()
+        self.contact_retain_edit.setCalendarPopup(True)
+        retain = dt.date.today() + dt.timedelta(days=DEFAULT_RETENTION_DAYS)
+        self.contact_retain_edit.setDate(QDate(retain.year, retain.month, retain.day))
+        self.contact_consent_check = QCheckBox(_("The person agreed to the wording above"))
+        contact_form.addRow(_("Name:"), self.contact_name_edit)
+        contact_form.addRow(_("Phone:"), self.contact_phone_edit)
+        contact_form.addRow(_("E-mail:"), self.contact_email_edit)
+        contact_form.addRow(_("Purpose:"), self.contact_purpose_edit)
+        contact_form.addRow(_("Delete by:"), self.contact_retain_edit)
+        contact_form.addRow(self.contact_consent_check)
+        contacts_layout.addLayout(contact_form)
+        self.add_contact_button = QPushButton(_("Add contact"))
+        self.remove_contact_button = QPushButton(_("Remove contact"))
+        self.contacts_table = QTableWidget(0, 3)
+        self.contacts_table.setHorizontalHeaderLabels([_("Name"), _("Purpose"), _("Delete by")])
+        self.contacts_table.horizontalHeader().setStretchLastSection(True)
+        self.contacts_table.setColumnWidth(0, 200)
+        self.contacts_table.setColumnWidth(1, 340)
+        self.contacts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.contacts_table.setAccessibleName(_("Contacts kept with consent"))
+        contacts_layout.addWidget(
+            self._table_page(
+                self.contacts_table, "contacts", self.add_contact_button, self.remove_contact_button
+            ),
+            1,
+        )
+
+        self.history_view = QPlainTextEdit()
+        self.history_view.setReadOnly(True)
+        self.history_view.setAccessibleName(_("Edit history"))
+
         self.tabs = QTabWidget()
         self.tabs.addTab(details, _("Details"))
         self.tabs.addTab(topics_page, _("Strands and audiences"))
         self.tabs.addTab(concerns_page, _("You said, we did"))
         self.tabs.addTab(follow_page, _("Follow-ups and leaflets"))
         self.tabs.addTab(self.notes_edit, _("Notes"))
+        self.tabs.addTab(contacts_page, _("Contact (with consent)"))
+        self.tabs.addTab(self.history_view, _("History"))
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -367,6 +429,60 @@ class EngagementEditor(QDialog):
         self.leaflets_table.setCellWidget(row, 2, count)
         self._changed()
 
+    def add_contact(self) -> bool:
+        """Add the contact typed in the form, if the person's consent was recorded."""
+        if not self.contact_consent_check.isChecked():
+            self.show_errors(
+                [FieldError("contacts", _("Tick that the person agreed to the wording first."))]
+            )
+            return False
+        contact = ContactLine(
+            name=self.contact_name_edit.text().strip(),
+            phone=self.contact_phone_edit.text().strip(),
+            email=self.contact_email_edit.text().strip(),
+            purpose=self.contact_purpose_edit.text().strip(),
+            consent_version=CONSENT_VERSION,
+            consent_taken_by=self.officer_edit.text().strip() or self._settings.officer_name,
+            retain_until=self.contact_retain_edit.date().toPython(),
+            consent_at=dt.datetime.now().replace(microsecond=0),
+        )
+        self._contacts.append(contact)
+        for widget in (self.contact_name_edit, self.contact_phone_edit, self.contact_email_edit,
+                       self.contact_purpose_edit):  # fmt: skip
+            widget.clear()
+        self.contact_consent_check.setChecked(False)
+        self._show_contacts()
+        self._changed()
+        return True
+
+    def _show_contacts(self) -> None:
+        self.contacts_table.setRowCount(len(self._contacts))
+        for row, contact in enumerate(self._contacts):
+            self.contacts_table.setItem(row, 0, QTableWidgetItem(contact.name))
+            self.contacts_table.setItem(row, 1, QTableWidgetItem(contact.purpose))
+            self.contacts_table.setItem(
+                row, 2, QTableWidgetItem(format_date(contact.retain_until, "short"))
+            )
+
+    def _remove_contact(self) -> None:
+        row = self.contacts_table.currentRow()
+        if 0 <= row < len(self._contacts):
+            del self._contacts[row]
+            self._show_contacts()
+            self._changed()
+
+    def _show_history(self) -> None:
+        if not self._id:
+            self.history_view.setPlainText(_("Saved changes will be listed here."))
+            return
+        lines = []
+        for entry in self._services.engagements.history(self._id):
+            changed = ", ".join(sorted(entry.changes)) or "—"
+            lines.append(
+                f"{format_date(entry.at.date(), 'short')} {entry.at:%H:%M}  {entry.actor}  {entry.action}: {changed}"
+            )
+        self.history_view.setPlainText("\n".join(lines))
+
     @staticmethod
     def _remove_current(table: QTableWidget) -> None:
         row = table.currentRow()
@@ -443,6 +559,8 @@ class EngagementEditor(QDialog):
             self.add_leaflets(leaflet)
         self.notes_edit.setPlainText(data.notes)
         self._contacts = list(data.contacts)
+        self._show_contacts()
+        self._show_history()
         self._loading = loading
 
     def data(self) -> EngagementData:
@@ -543,6 +661,8 @@ class EngagementEditor(QDialog):
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
         self.discard_draft_button.clicked.connect(self.discard_restored)
+        self.add_contact_button.clicked.connect(self.add_contact)
+        self.remove_contact_button.clicked.connect(self._remove_contact)
 
     def _on_kind_changed(self, *_args) -> None:
         self.cocooning_box.setVisible(self.kind_combo.currentData() == Kind.COCOONING)

@@ -211,3 +211,18 @@ def test_demo_records_are_found_by_every_filter(services):
     assert 0 < log.count(EngagementFilter(kind=Kind.COCOONING)) < 300
     assert log.count(EngagementFilter(text="demo")) == 300
     assert all(r.is_demo and r.venue.startswith("[DEMO]") for r in log.rows(limit=300))
+
+
+def test_strand_list_follows_edits_and_deletions(services):
+    log = services.engagements
+    ident = log.create(stall(strands=["knife-crime"]))
+    assert [r.id for r in log.rows(EngagementFilter(strand="knife-crime"))] == [ident]
+    data = log.get(ident).data
+    data.strands, data.starts_at = ["hate-crime"], dt.datetime(2024, 1, 5, 10)
+    data.ends_at = None
+    log.update(ident, data)
+    assert log.count(EngagementFilter(strand="knife-crime")) == 0
+    assert log.count(EngagementFilter(strand="hate-crime", date_to=dt.date(2024, 1, 5))) == 1
+    assert log.count(EngagementFilter(strand="hate-crime", date_from=dt.date(2024, 1, 6))) == 0
+    log.delete(ident)
+    assert log.count(EngagementFilter(strand="hate-crime")) == 0

@@ -194,3 +194,30 @@ def test_list_fetches_lazily_and_filters(qtbot, log, records):
     assert "engagements" in log.count_label.text()
     log.search_edit.setText("DEMO")
     qtbot.waitUntil(lambda: log.model.total == expected, timeout=2000)
+
+
+def test_contact_needs_consent_and_history_shows_changes(qtbot, log, records, ui_library, settings):
+    ident = records.engagements.create(stall())
+    editor = EngagementEditor(records, ui_library, settings.settings, ident)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.contact_name_edit.setText("A. Resident")
+    editor.contact_phone_edit.setText("07700 900123")
+    editor.contact_purpose_edit.setText("Call back about bike marking")
+    assert not editor.add_contact(), "no consent ticked, no contact"
+    assert editor.error_labels["contacts"].isVisible()
+    editor.contact_consent_check.setChecked(True)
+    assert editor.add_contact()
+    assert editor.contacts_table.rowCount() == 1
+    assert editor.try_save()
+    contact = records.engagements.get(ident).data.contacts[0]
+    assert (
+        contact.consent_version == "contact-consent-v1"
+        and contact.consent_taken_by == "PC Jo Bloggs"
+    )
+    assert contact.retain_until > dt.date.today()
+    again = EngagementEditor(records, ui_library, settings.settings, ident)
+    qtbot.addWidget(again)
+    history = again.history_view.toPlainText()
+    assert "create" in history and "update: contacts" in history and "PC Jo Bloggs" in history
+    assert "07700" not in history

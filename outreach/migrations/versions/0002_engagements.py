@@ -62,8 +62,13 @@ def upgrade() -> None:
             primary_key=True,
         ),
         sa.Column("strand_id", sa.String(64), primary_key=True),
+        sa.Column("starts_at", sa.DateTime(), nullable=False),
     )
-    op.create_index("ix_engagement_strand_strand_id", "engagement_strand", ["strand_id"])
+    # Strands of live engagements, with the start time copied so that a strand's list is
+    # counted and paged from this narrow table alone; deleted engagements have no rows.
+    op.create_index(
+        "ix_engagement_strand_strand_starts", "engagement_strand", ["strand_id", "starts_at"]
+    )
     # Word search over the folded text of each engagement, kept in step by triggers.
     op.execute(
         "CREATE VIRTUAL TABLE engagement_fts USING fts5("
