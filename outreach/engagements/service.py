@@ -534,13 +534,20 @@ class EngagementService:
             query = (
                 select(func.count()).select_from(EngagementStrand).where(*self._link_clauses(flt))
             )
+        elif not (flt.text or flt.kind or flt.district or flt.strand or flt.include_deleted):
+            # Count the small live-rows index, not the wide table (SQLite would scan it).
+            sql = "SELECT count(*) FROM engagement INDEXED BY ix_engagement_live_starts_at"
+            sql += " WHERE deleted_at IS NULL"
+            params: dict[str, object] = {}
+            if flt.date_from:
+                sql += " AND starts_at >= :start"
+                params["start"] = dt.datetime.combine(flt.date_from, dt.time())
+            if flt.date_to:
+                sql += " AND starts_at < :end"
+                params["end"] = dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time())
+            query = text(sql).bindparams(**params)
         else:
             query = select(func.count()).select_from(Engagement)
-            if not (flt.text or flt.kind or flt.district or flt.strand or flt.include_deleted):
-                # count the small live-rows index, not the wide table
-                query = query.with_hint(
-                    Engagement, "INDEXED BY ix_engagement_live_starts_at", "sqlite"
-                )
             where = self._where(flt)
             if where is not None:
                 query = query.where(where)

@@ -17,7 +17,7 @@ from outreach.engagements.model import Kind
 from outreach.engagements.service import EngagementError
 from outreach.i18n import _
 from outreach.paths import resources_dir
-from outreach.storage.models import EditEvent, Engagement, Survey
+from outreach.storage.models import EditEvent, Engagement, FollowUp, Survey
 
 
 class Answer(StrEnum):
@@ -325,9 +325,22 @@ class SurveyService:
         with Session(self._engine) as session, session.begin():
             survey = self._get(session, survey_id)
             result = score(self.checklists[survey.sector], json.loads(survey.answers), today)
+            first_completion = survey.status != "complete"
             survey.status = "complete"
             survey.follow_up_date = result.follow_up_date
             survey.completed_at = dt.datetime.now().replace(microsecond=0)
+            if first_completion:  # book the proposed revisit on the visit's follow-ups
+                engagement = session.get(Engagement, survey.engagement_id)
+                engagement.follow_ups.append(
+                    FollowUp(
+                        id=str(uuid.uuid4()),
+                        position=len(engagement.follow_ups),
+                        description=_("Follow-up visit after the premises security survey"),
+                        due=result.follow_up_date,
+                    )
+                )
+                engagement.version += 1
+                engagement.updated_at = survey.completed_at
             self._log(session, "complete", survey.id, {"overall": [None, result.overall]})
             return result
 

@@ -90,4 +90,8 @@ def test_survey_from_start_to_recommendations_can_pause_and_resume(services):
     result = surveys.complete(survey_id, dt.date(2026, 11, 25))
     assert [r.question_id for r in result.recommendations] == [questions[0].id]
     assert surveys.state(survey_id).follow_up_date == result.follow_up_date
+    booked = [f for f in services.engagements.open_follow_ups() if f.engagement_id == visit]
+    assert [f.due for f in booked] == [result.follow_up_date], "the revisit is booked once"
+    surveys.complete(survey_id, dt.date(2026, 11, 25))
+    assert len([f for f in services.engagements.open_follow_ups() if f.engagement_id == visit]) == 1
     assert result.to_json()["recommendations"][0]["topics"] == list(questions[0].topics)

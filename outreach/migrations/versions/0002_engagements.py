@@ -72,7 +72,7 @@ def upgrade() -> None:
     # Word search over the folded text of each engagement, kept in step by triggers.
     op.execute(
         "CREATE VIRTUAL TABLE engagement_fts USING fts5("
-        "search_text, content='engagement', content_rowid='rowid')"
+        "search_text, content='engagement', content_rowid='rowid', prefix='2 3')"
     )
     op.execute(
         "CREATE TRIGGER engagement_fts_insert AFTER INSERT ON engagement BEGIN "
