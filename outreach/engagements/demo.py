@@ -10,11 +10,11 @@ import datetime as dt
 import random
 import uuid
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, literal_column, select
 
 from outreach.advice.textfold import fold
 from outreach.engagements.model import ConcernStatus, Kind
-from outreach.engagements.service import Vocabulary
+from outreach.engagements.service import FTS_INSERT, Vocabulary
 from outreach.storage.models import (
     Concern,
     EditEvent,
@@ -90,6 +90,7 @@ def generate(
         while made < count:
             engagements, leaflets, concerns, follow_ups, events = [], [], [], [], []
             links = []
+            fts_rows = []
             for _ in range(min(BATCH, count - made)):
                 ident = str(uuid.UUID(int=rng.getrandbits(128), version=4))
                 kind = rng.choices(kinds, weights)[0]
@@ -125,7 +126,6 @@ def generate(
                     "strands": " ".join(chosen),
                     "audiences": " ".join(rng.sample(audiences, rng.randint(1, 2))),
                     "partners": " ".join(rng.sample(partners, rng.choice([0, 0, 1, 2]))),
-                    "search_text": "",
                     "is_demo": True,
                     "created_at": now,
                     "updated_at": now,
@@ -157,7 +157,16 @@ def generate(
                         }
                     )
                     text_parts += [raised, action]
-                row["search_text"] = " " + fold(" ".join(text_parts)) + " "
+                fts_rows.append(
+                    {
+                        "id": ident,
+                        "search_text": " " + fold(" ".join(text_parts)) + " ",
+                        "starts_at": starts.isoformat(sep=" "),
+                        "kind": row["kind"],
+                        "district": district,
+                        "strands": " " + row["strands"] + " ",
+                    }
+                )
                 for topic in rng.sample(topics, rng.choice([0, 1, 1, 2, 3])):
                     lang = "en" if rng.random() < 0.6 else rng.choice(languages)
                     leaflets.append(
@@ -196,6 +205,21 @@ def generate(
                 ]
                 engagements.append(row)
             connection.execute(insert(Engagement), engagements)
+            rowid = literal_column("rowid")
+            rowids = dict(
+                connection.execute(
+                    select(Engagement.id, rowid).where(
+                        Engagement.id.in_([r["id"] for r in engagements])
+                    )
+                ).all()
+            )
+            connection.execute(
+                FTS_INSERT,
+                [
+                    {k: v for k, v in r.items() if k != "id"} | {"rowid": rowids[r["id"]]}
+                    for r in fts_rows
+                ],
+            )
             for table, rows in (
                 (EngagementStrand, links),
                 (LeafletCount, leaflets),

@@ -212,7 +212,6 @@ def _apply(row: Engagement, data: EngagementData, vocab: Vocabulary) -> None:
     ]
     row.audiences = " ".join(data.audiences)
     row.partners = " ".join(data.partners)
-    row.search_text = search_text(data, vocab)
     merged: dict[tuple[str, str], int] = {}
     for line in data.leaflets:
         merged[(line.topic_id, line.lang)] = merged.get((line.topic_id, line.lang), 0) + line.count
@@ -253,6 +252,34 @@ def _apply(row: Engagement, data: EngagementData, vocab: Vocabulary) -> None:
         )
         for c in data.contacts
     ]
+
+
+def _fts_row(data: EngagementData, vocab: Vocabulary) -> dict[str, object]:
+    return {
+        "search_text": search_text(data, vocab),
+        "starts_at": data.starts_at.isoformat(sep=" "),
+        "kind": data.kind,
+        "district": data.district,
+        "strands": " " + " ".join(data.strands) + " ",
+    }
+
+
+FTS_INSERT = text(
+    "INSERT INTO engagement_fts(rowid, search_text, starts_at, kind, district, strands)"
+    " VALUES (:rowid, :search_text, :starts_at, :kind, :district, :strands)"
+)
+FTS_DELETE = text("DELETE FROM engagement_fts WHERE rowid = :rowid")
+ROWID_OF = text("SELECT rowid FROM engagement WHERE id = :id")
+
+
+def _index_text(
+    session: Session, engagement_id: str, data: EngagementData | None, vocab: Vocabulary
+) -> None:
+    """Keep the word index in step with one engagement (``data`` None removes it)."""
+    rowid = session.execute(ROWID_OF, {"id": engagement_id}).scalar_one()
+    session.execute(FTS_DELETE, {"rowid": rowid})
+    if data is not None:
+        session.execute(FTS_INSERT, {"rowid": rowid, **_fts_row(data, vocab)})
 
 
 def _data_of(row: Engagement) -> EngagementData:
@@ -380,6 +407,8 @@ class EngagementService:
         _apply(row, data, self.vocab)
         with Session(self._engine) as session, session.begin():
             session.add(row)
+            session.flush()
+            _index_text(session, ident, data, self.vocab)
             self._log(session, "create", ident, _diff({}, _json_of(data)))
         return ident
 
@@ -405,6 +434,8 @@ class EngagementService:
                 return row.version
             row.version += 1
             row.updated_at = _now()
+            session.flush()
+            _index_text(session, row.id, data, self.vocab)
             self._log(session, "update", row.id, changes)
             return row.version
 
@@ -416,6 +447,7 @@ class EngagementService:
             row.version += 1
             row.contacts = []  # personal data goes at once
             row.strand_links = []  # only live engagements are listed by strand
+            _index_text(session, row.id, None, self.vocab)  # nor found by text
             self._log(session, "delete", row.id, {})
 
     def add_people(self, engagement_id: str, count: int = 1) -> int:
@@ -509,16 +541,6 @@ class EngagementService:
         if flt.date_to:
             end = dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time())
             clauses.append(Engagement.starts_at < end)
-        terms = query_terms(flt.text)
-        if terms:
-            match = " AND ".join('"' + t.replace('"', '""') + '"*' for t in terms)
-            clauses.append(
-                literal_column("engagement.rowid").in_(
-                    text(
-                        "SELECT rowid FROM engagement_fts WHERE engagement_fts MATCH :match"
-                    ).bindparams(match=match)
-                )
-            )
         return and_(*clauses) if clauses else None
 
     @staticmethod
@@ -528,9 +550,46 @@ class EngagementService:
             flt.text or flt.kind or flt.district or flt.include_deleted
         )
 
+    @staticmethod
+    def _fts_where(flt: EngagementFilter) -> tuple[str, dict[str, object]] | None:
+        """The word-index query for a filter with text (None when there is no text).
+
+        Every other filter is answered from the columns copied into the index, so a text
+        filter never reads the wide engagement rows; only live engagements are indexed.
+        """
+        terms = query_terms(flt.text)
+        if not terms:
+            return None
+        sql = "engagement_fts MATCH :match"
+        params: dict[str, object] = {
+            "match": " AND ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+        }
+        if flt.kind:
+            sql += " AND kind = :kind"
+            params["kind"] = flt.kind
+        if flt.district:
+            sql += " AND district = :district"
+            params["district"] = flt.district
+        if flt.strand:
+            sql += " AND strands LIKE :strand"
+            params["strand"] = f"% {flt.strand} %"
+        if flt.date_from:
+            sql += " AND starts_at >= :start"
+            params["start"] = dt.datetime.combine(flt.date_from, dt.time()).isoformat(sep=" ")
+        if flt.date_to:
+            sql += " AND starts_at < :end"
+            end = dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time())
+            params["end"] = end.isoformat(sep=" ")
+        return sql, params
+
     def count(self, flt: EngagementFilter | None = None) -> int:
         flt = flt or EngagementFilter()
-        if self._strand_only(flt):
+        words = self._fts_where(flt)
+        if words is not None:
+            query = text(f"SELECT count(*) FROM engagement_fts WHERE {words[0]}").bindparams(
+                **words[1]
+            )
+        elif self._strand_only(flt):
             query = (
                 select(func.count()).select_from(EngagementStrand).where(*self._link_clauses(flt))
             )
@@ -582,6 +641,29 @@ class EngagementService:
             Engagement.strands,
             Engagement.is_demo,
         )
+        words = self._fts_where(flt)
+        if words is not None:
+            sql = (
+                f"SELECT rowid FROM engagement_fts WHERE {words[0]}"
+                " ORDER BY starts_at DESC, rowid LIMIT :limit OFFSET :offset"
+            )
+            with self._engine.connect() as connection:
+                rowids = list(
+                    connection.execute(
+                        text(sql).bindparams(**words[1], limit=limit, offset=offset)
+                    ).scalars()
+                )
+                if not rowids:
+                    return []
+                rowid = literal_column("engagement.rowid")
+                found = {
+                    r[-1]: r
+                    for r in connection.execute(select(*columns, rowid).where(rowid.in_(rowids)))
+                }
+            return [
+                EngagementRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7].split()), r[8])
+                for r in (found[i] for i in rowids if i in found)
+            ]
         if self._strand_only(flt):
             query = (
                 select(*columns)

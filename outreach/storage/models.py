@@ -61,7 +61,6 @@ class Engagement(Base):
     strands: Mapped[str] = mapped_column(Text, default="")  # space-separated strand ids
     audiences: Mapped[str] = mapped_column(Text, default="")  # space-separated audience ids
     partners: Mapped[str] = mapped_column(Text, default="")  # space-separated partner ids
-    search_text: Mapped[str] = mapped_column(Text, default="")  # folded text for filtering
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

@@ -224,5 +224,12 @@ def test_strand_list_follows_edits_and_deletions(services):
     assert log.count(EngagementFilter(strand="knife-crime")) == 0
     assert log.count(EngagementFilter(strand="hate-crime", date_to=dt.date(2024, 1, 5))) == 1
     assert log.count(EngagementFilter(strand="hate-crime", date_from=dt.date(2024, 1, 6))) == 0
+    data.venue = "Harbour front open day"
+    log.update(ident, data)
+    assert [r.id for r in log.rows(EngagementFilter(text="harbour", strand="hate-crime"))] == [
+        ident
+    ]
+    assert log.count(EngagementFilter(text="harbour", kind=Kind.SCHOOL_TALK)) == 0
     log.delete(ident)
     assert log.count(EngagementFilter(strand="hate-crime")) == 0
+    assert log.count(EngagementFilter(text="harbour")) == 0, "deleted records leave the word index"
