@@ -11,7 +11,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, and_, func, literal_column, select, text
+from sqlalchemy import Engine, and_, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from outreach.advice.search import query_terms
@@ -643,28 +643,17 @@ class EngagementService:
         )
         words = self._fts_where(flt)
         if words is not None:
+            # Walk the live rows newest first and keep those in the word index's answer:
+            # a page needs only a few hundred row reads, however many words match.
             sql = (
-                f"SELECT rowid FROM engagement_fts WHERE {words[0]}"
-                " ORDER BY starts_at DESC, rowid LIMIT :limit OFFSET :offset"
+                "SELECT id, starts_at, kind, venue, district, team, people_engaged, strands, is_demo"
+                " FROM engagement INDEXED BY ix_engagement_live_starts_at"
+                " WHERE deleted_at IS NULL"
+                f" AND rowid IN (SELECT rowid FROM engagement_fts WHERE {words[0]})"
+                " ORDER BY starts_at DESC, id LIMIT :limit OFFSET :offset"
             )
-            with self._engine.connect() as connection:
-                rowids = list(
-                    connection.execute(
-                        text(sql).bindparams(**words[1], limit=limit, offset=offset)
-                    ).scalars()
-                )
-                if not rowids:
-                    return []
-                rowid = literal_column("engagement.rowid")
-                found = {
-                    r[-1]: r
-                    for r in connection.execute(select(*columns, rowid).where(rowid.in_(rowids)))
-                }
-            return [
-                EngagementRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7].split()), r[8])
-                for r in (found[i] for i in rowids if i in found)
-            ]
-        if self._strand_only(flt):
+            query = text(sql).bindparams(**words[1], limit=limit, offset=offset).columns(*columns)
+        elif self._strand_only(flt):
             query = (
                 select(*columns)
                 .select_from(EngagementStrand)
@@ -677,7 +666,8 @@ class EngagementService:
             where = self._where(flt)
             if where is not None:
                 query = query.where(where)
-        query = query.offset(offset).limit(limit)
+        if words is None:
+            query = query.offset(offset).limit(limit)
         with self._engine.connect() as connection:
             return [
                 EngagementRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7].split()), r[8])
