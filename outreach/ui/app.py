@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from outreach import APP_NAME, __version__
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 CACHE_FOLDER = "cache"
+RECORDS_DELAY_MS = 150
 
 
 class DatabaseOpener(QObject):
@@ -39,12 +40,17 @@ class DatabaseOpener(QObject):
         self._folder = folder
         self.engine: Engine | None = None
         self._thread = threading.Thread(target=self._run, name="open-database", daemon=True)
+        self._started = False
 
     def start(self) -> None:
-        self._thread.start()
+        if not self._started:
+            self._started = True
+            self._thread.start()
 
     def wait(self, timeout: float | None = None) -> Engine | None:
         """Block until the database is open (for shutdown, tests and scripts)."""
+        if not self._thread.is_alive() and self.engine is None and not self._started:
+            self.start()  # not started yet (it waits for the first paint): start now
         self._thread.join(timeout)
         return self.engine
 
@@ -96,7 +102,8 @@ def start(data_dir_arg: str | None = None) -> tuple[QApplication, MainWindow, Da
     opener = DatabaseOpener(folder, window)
     opener.failed.connect(window.show_storage_error)
     opener.opened.connect(lambda engine: _attach_records(window, engine, settings))
-    opener.start()
+    # Let the window paint first: importing SQLAlchemy on the worker holds the GIL.
+    QTimer.singleShot(RECORDS_DELAY_MS, opener.start)
     return app, window, opener
 
 
