@@ -70,9 +70,7 @@ def main() -> int:
     print(
         f"Outreach main window: best {min(app) * 1000:.0f} ms, median {median(app) * 1000:.0f} ms"
     )
-    print(
-        f"best-run ratio {min(app) / min(bare):.2f} × (noisy: CPU time on these VMs varies 4×)"
-    )
+    print(f"best-run ratio {min(app) / min(bare):.2f} × (noisy: CPU time on these VMs varies 4×)")
     ok = report("cold start ratio (median of each)", median(app) / median(bare), "×", 1.5)
     return 0 if ok else 1
 
