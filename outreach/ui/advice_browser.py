@@ -279,7 +279,6 @@ class AdviceBrowser(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.splitter)
 
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.topic_view.language_combo.setFocus)
         QWidget.setTabOrder(self.search_edit, self.audience_combo)
         QWidget.setTabOrder(self.audience_combo, self.strand_tree)

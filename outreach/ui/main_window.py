@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self, language: LanguageNotifier) -> None:
         self.quit_action.triggered.connect(self.close)
-        self.find_action.triggered.connect(self.advice_browser.focus_search)
+        self.find_action.triggered.connect(self.find_advice)
         self.preferences_action.triggered.connect(self.open_preferences)
         self.about_action.triggered.connect(self.show_about)
         # A bound method, so Qt disconnects it when this window is destroyed.
@@ -116,6 +116,11 @@ class MainWindow(QMainWindow):
         self.advice_browser.topic_view.set_content_language(settings.content_language)
         if settings.ui_language != previous:
             set_ui_language(settings.ui_language)
+
+    def find_advice(self) -> None:
+        """Ctrl+F: go to the advice library and put the cursor in its search box."""
+        self.tabs.setCurrentWidget(self.advice_browser)
+        self.advice_browser.focus_search()
 
     def show_storage_error(self, message: str) -> None:
         """Tell the officer the records database cannot be used; advice still works."""

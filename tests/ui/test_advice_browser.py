@@ -12,7 +12,7 @@ from outreach.ui.advice_models import STRAND_ROLE
 
 def test_opens_on_the_advice_browser_with_every_topic(window, ui_library):
     browser = window.advice_browser
-    assert window.centralWidget() is browser
+    assert window.tabs.currentWidget() is browser, "the app opens on the advice browser"
     assert browser.visible_topic_ids() == [t.id for t in ui_library.topics]
     themes = [
         browser.strand_model.item(r).text() for r in range(1, browser.strand_model.rowCount())
