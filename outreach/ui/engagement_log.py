@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from outreach.advice import AdviceLibrary
 from outreach.engagements.model import EngagementFilter, Kind
 from outreach.engagements.service import EngagementError
-from outreach.i18n import _, format_date, format_number, native_language_name, ngettext
+from outreach.i18n import _, format_date, format_number, native_language_name, ngettext, ui_language
 from outreach.services import RecordServices
 from outreach.settings import SettingsStore
 from outreach.ui.engagement_editor import EngagementEditor
@@ -60,9 +60,13 @@ class EngagementLog(QWidget):
         self.retranslate_ui()
         self.apply_filter()
 
+    def _label_lang(self) -> str:
+        lang = ui_language()
+        return lang if lang in self._library.languages else "en"
+
     def _name(self, kind: str, ident: str) -> str:
         if kind == "strand":
-            return self._library.strand_name(ident)
+            return self._library.strand_name(ident, self._label_lang())
         return self._services.reference.name(kind, ident)
 
     def _build(self) -> None:
@@ -133,7 +137,10 @@ class EngagementLog(QWidget):
         self._fill(
             self.strand_combo,
             _("All strands"),
-            [(s.id, self._library.strand_name(s.id)) for s in self._library.strands],
+            [
+                (s.id, self._library.strand_name(s.id, self._label_lang()))
+                for s in self._library.strands
+            ],
         )
         self._fill(
             self.district_combo,

@@ -38,3 +38,38 @@ def test_settings_dialog_returns_the_choice(window, qtbot, ui_library, monkeypat
     monkeypatch.setattr(SettingsDialog, "exec", lambda self: SettingsDialog.DialogCode.Accepted)
     window.open_preferences()
     assert i18n.ui_language() == "en"
+
+
+@pytest.mark.parametrize("code", i18n.available_ui_languages())
+def test_record_screens_open_in_each_language(qtbot, tmp_path, ui_library, code):
+    from outreach.engagements.model import Kind
+    from outreach.services import record_services
+    from outreach.settings import SettingsStore
+    from outreach.storage.database import open_database
+    from outreach.ui.engagement_editor import EngagementEditor
+    from outreach.ui.engagement_log import EngagementLog, FollowUpsPanel, StallMode
+    from outreach.ui.survey_dialog import SurveyDialog
+    from tests.engagements.conftest import stall
+
+    i18n.set_ui_language(code)
+    records = record_services(open_database(tmp_path), ui_library, Settings())
+    try:
+        visit = records.engagements.create(stall(kind=Kind.PREMISES_VISIT, venue="Corner Shop"))
+        widgets = [
+            EngagementLog(records, ui_library, SettingsStore(tmp_path / "s", Settings())),
+            FollowUpsPanel(records),
+            EngagementEditor(records, ui_library, Settings(), visit),
+            StallMode(records, ui_library, visit),
+            SurveyDialog(records, ui_library, visit),
+        ]
+        for widget in widgets:
+            qtbot.addWidget(widget)
+            widget.show()
+            widget.grab()
+        editor = widgets[2]
+        assert editor.windowTitle() == i18n._("Edit engagement")
+        if code != "en":
+            assert editor.windowTitle() != "Edit engagement"
+            assert widgets[0].new_button.text() != "&New engagement"
+    finally:
+        records.close()
