@@ -189,21 +189,27 @@ def cmd_advice_hash(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from outreach.engagements.demo import generate
+def _record_services(args: argparse.Namespace):
+    """The record services of the data folder, or a CommandError saying why not."""
     from outreach.paths import config_dir, data_dir
     from outreach.services import open_record_services
-    from outreach.settings import load_settings
+    from outreach.settings import SettingsError, load_settings
     from outreach.storage.database import StorageError
 
-    if args.engagements < 1:
-        raise CommandError(_("--engagements must be at least 1."), EXIT_USAGE)
     folder = data_dir(args.data_dir)
     try:
         settings = load_settings(config_dir(folder, explicit_data=args.data_dir is not None))
-        services = open_record_services(folder, settings)
-    except StorageError as exc:
+        return open_record_services(folder, settings)
+    except (SettingsError, StorageError) as exc:
         raise CommandError(str(exc)) from exc
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from outreach.engagements.demo import generate
+
+    if args.engagements < 1:
+        raise CommandError(_("--engagements must be at least 1."), EXIT_USAGE)
+    services = _record_services(args)
     try:
         made = generate(
             services.engine,
@@ -228,17 +234,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_engagement_show(args: argparse.Namespace) -> int:
     from outreach.engagements.service import EngagementError
-    from outreach.paths import config_dir, data_dir
-    from outreach.services import open_record_services
-    from outreach.settings import load_settings
-    from outreach.storage.database import StorageError
 
-    folder = data_dir(args.data_dir)
-    try:
-        settings = load_settings(config_dir(folder, explicit_data=args.data_dir is not None))
-        services = open_record_services(folder, settings)
-    except StorageError as exc:
-        raise CommandError(str(exc)) from exc
+    services = _record_services(args)
     try:
         record = services.engagements.get(args.id)
         document = record.to_json()
