@@ -13,7 +13,7 @@ LISTS = {"district": "districts.toml", "team": "teams.toml", "partner": "partner
          "audience": "audiences.toml"}  # fmt: skip
 
 
-class ReferenceError(Exception):
+class ReferenceListError(Exception):
     """A reference list cannot be read; the message names the file and the problem."""
 
 
@@ -44,14 +44,14 @@ def _read(path: Path, key: str) -> tuple[Item, ...]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ReferenceError(f"{path}: {exc}") from exc
+        raise ReferenceListError(f"{path}: {exc}") from exc
     items = []
     for index, entry in enumerate(data.get(key, []), 1):
         if not isinstance(entry.get("id"), str) or not isinstance(entry.get("name"), str):
-            raise ReferenceError(f"{path}: [[{key}]] number {index} needs an id and a name")
+            raise ReferenceListError(f"{path}: [[{key}]] number {index} needs an id and a name")
         items.append(Item(entry["id"], entry["name"]))
     if not items:
-        raise ReferenceError(f"{path}: no [[{key}]] entries")
+        raise ReferenceListError(f"{path}: no [[{key}]] entries")
     return tuple(items)
 
 

@@ -108,9 +108,16 @@ def start(data_dir_arg: str | None = None) -> tuple[QApplication, MainWindow, Da
 
 
 def _attach_records(window: MainWindow, engine: Engine, settings: SettingsStore) -> None:
+    from outreach.engagements.survey import ChecklistError
+    from outreach.reference import ReferenceListError
     from outreach.services import record_services
 
-    records = record_services(engine, window.advice_browser.library, settings.settings)
+    try:
+        records = record_services(engine, window.advice_browser.library, settings.settings)
+    except (ChecklistError, ReferenceListError) as exc:
+        # A damaged data file HQ edits: say which; the advice library keeps working.
+        window.show_storage_error(str(exc))
+        return
     records.engagements.purge_expired_contacts()
     window.attach_records(records)
 

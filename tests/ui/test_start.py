@@ -31,3 +31,19 @@ def test_an_unusable_database_is_reported_and_advice_still_works(qtbot, tmp_path
     assert (tmp_path / DB_FILE).read_bytes() == b"garbage" * 50
     window.advice_browser.search_edit.setText("doorstep")
     qtbot.waitUntil(lambda: window.advice_browser.visible_topic_ids()[:1] == ["doorstep-crime"])
+
+
+def test_a_damaged_survey_checklist_is_named_and_advice_still_works(
+    qtbot, tmp_path, content, monkeypatch, no_message_boxes
+):
+    (content / "surveys" / "retail.toml").write_text('id = "retail"\nname = \n', encoding="utf-8")
+    monkeypatch.setenv("OUTREACH_CONTENT_DIR", str(content))
+    data = tmp_path / "records"
+    _app, window, opener = start(str(data))
+    qtbot.addWidget(window)
+    assert opener.wait(60) is not None, "the database itself is fine"
+    qtbot.waitUntil(lambda: bool(no_message_boxes), timeout=10000)
+    kind, message = no_message_boxes[0]
+    assert kind == "critical" and "retail.toml" in message
+    assert window.engagement_log is None
+    assert window.advice_browser.visible_topic_ids()
