@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -262,6 +263,112 @@ def cmd_engagement_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date_arg(value: str | None, flag: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            _("{flag} must be a date as YYYY-MM-DD, not {value!r}.").format(flag=flag, value=value),
+            EXIT_USAGE,
+        ) from None
+
+
+def _settings(args: argparse.Namespace):
+    from outreach.paths import config_dir, data_dir
+    from outreach.settings import SettingsError, load_settings
+
+    folder = data_dir(args.data_dir)
+    try:
+        return load_settings(config_dir(folder, explicit_data=args.data_dir is not None))
+    except SettingsError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def cmd_leaflet(args: argparse.Namespace) -> int:
+    from outreach.engagements.service import EngagementError
+    from outreach.leaflets import (
+        FontMissingError,
+        Layout,
+        LeafletError,
+        LeafletRequest,
+        render_leaflet,
+    )
+    from outreach.leaflets.service import officer_contact, qr_url, record_print, save_pdf
+    from outreach.reference import ReferenceListError, shipped_reference
+
+    if not args.topic and not args.preset:
+        raise CommandError(_("Name at least one --topic, or a --preset."), EXIT_USAGE)
+    if args.copies < 1:
+        raise CommandError(_("--copies must be at least 1."), EXIT_USAGE)
+    if args.copies > 1 and not args.engagement:
+        raise CommandError(
+            _("--copies counts printed copies: name the --engagement too."), EXIT_USAGE
+        )
+    library = _library()
+    settings = _settings(args)
+    try:
+        reference = shipped_reference()
+    except ReferenceListError:
+        reference = None
+    layout = Layout.LARGE if args.large_print else Layout(args.layout or settings.leaflet_layout)
+    request = LeafletRequest(
+        topics=tuple(args.topic or ()),
+        lang=args.lang,
+        lang2=args.lang2,
+        audience=args.audience,
+        layout=layout,
+        prepared_for=args.for_ or "",
+        visit_date=_date_arg(args.date, "--date"),
+        preset=args.preset,
+        area=args.area or "",
+        burglary_date=_date_arg(args.burglary_date, "--burglary-date"),
+        contact=officer_contact(settings, reference),
+        qr_url=qr_url(library, settings),
+    )
+    if bool(request.area) != bool(request.burglary_date):
+        raise CommandError(_("--area and --burglary-date go together."), EXIT_USAGE)
+    try:
+        leaflet = render_leaflet(library, request)
+        path = save_pdf(leaflet, Path(args.out))
+    except FontMissingError as exc:
+        raise CommandError(str(exc)) from exc
+    except LeafletError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from exc
+    counted = None
+    if args.engagement:
+        services = _record_services(args)
+        try:
+            record_print(services.engagements, args.engagement, leaflet, args.copies)
+            counted = args.copies
+        except EngagementError as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            services.close()
+    if args.json:
+        _emit_json(
+            {
+                "out": str(path),
+                "pages": leaflet.pages,
+                "bytes": len(leaflet.pdf),
+                "title": leaflet.title,
+                "topics": list(leaflet.topics),
+                "languages": list(leaflet.languages),
+                "layout": layout.value,
+                "counted_on": args.engagement if counted else None,
+                "copies": counted,
+            }
+        )
+    else:
+        print(
+            ngettext(
+                "Wrote {path} ({pages} page).", "Wrote {path} ({pages} pages).", leaflet.pages
+            ).format(path=path, pages=leaflet.pages)
+        )
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from outreach.ui.app import run_gui
 
@@ -320,6 +427,42 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument("--json", action="store_true", help=_("print JSON"))
     demo.set_defaults(func=cmd_demo)
+
+    leaflet = commands.add_parser(
+        "leaflet", parents=[common], help=_("make a tailored leaflet as a PDF")
+    )
+    leaflet.add_argument(
+        "--topic", action="append", metavar="ID", help=_("a topic to include (repeat for more)")
+    )
+    leaflet.add_argument("--preset", metavar="P", help=_("a ready-made choice of topics"))
+    leaflet.add_argument("--lang", metavar="L", default="en", help=_("the leaflet's language"))
+    leaflet.add_argument(
+        "--lang2", metavar="L2", help=_("a second language, for a bilingual leaflet")
+    )
+    leaflet.add_argument("--audience", metavar="A", help=_("who the leaflet is for"))
+    leaflet.add_argument(
+        "--large-print", action="store_true", help=_("large print (body text 16 pt)")
+    )
+    leaflet.add_argument(
+        "--layout", choices=["a4", "a5", "large"], help=_("A4 two-sided, A5 handout or large print")
+    )
+    leaflet.add_argument(
+        "--for", dest="for_", metavar="TEXT", help=_("who the leaflet was prepared for")
+    )
+    leaflet.add_argument("--date", metavar="YYYY-MM-DD", help=_("the date of the visit"))
+    leaflet.add_argument("--area", metavar="TEXT", help=_("burglary near you: the area"))
+    leaflet.add_argument(
+        "--burglary-date", metavar="YYYY-MM-DD", help=_("burglary near you: the date")
+    )
+    leaflet.add_argument(
+        "--engagement", metavar="ID", help=_("count the leaflet on this engagement")
+    )
+    leaflet.add_argument(
+        "--copies", type=int, default=1, metavar="N", help=_("copies printed (with --engagement)")
+    )
+    leaflet.add_argument("--out", required=True, metavar="FILE.pdf", help=_("where to save it"))
+    leaflet.add_argument("--json", action="store_true", help=_("print JSON"))
+    leaflet.set_defaults(func=cmd_leaflet)
 
     engagement = commands.add_parser("engagement", parents=[common], help=_("the engagement log"))
     engagement_commands = engagement.add_subparsers(

@@ -37,6 +37,12 @@ class Settings:
     officer_name: str = ""
     team: str = ""
     district: str = ""
+    # Printed in the contact block of every leaflet.
+    officer_phone: str = ""
+    officer_email: str = ""
+    # The QR code on leaflets; empty: the force's online reporting page.
+    leaflet_qr_url: str = ""
+    leaflet_layout: str = "a4"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], path: Path | None = None) -> Settings:

@@ -12,7 +12,16 @@ from pathlib import Path
 
 from outreach import __version__, i18n
 from outreach.advice.loader import Content, Labels, english_labels_hash, load_content
-from outreach.advice.model import SOURCE_LANG, Contact, Problem, Status, Strand, Theme, Topic
+from outreach.advice.model import (
+    SOURCE_LANG,
+    Contact,
+    Preset,
+    Problem,
+    Status,
+    Strand,
+    Theme,
+    Topic,
+)
 from outreach.advice.search import SearchHit, SearchIndex
 from outreach.paths import resources_dir
 from outreach.settings import atomic_write_bytes
@@ -174,6 +183,17 @@ class AdviceLibrary:
         if labels and labels.phrases.get(key):
             return labels.phrases[key]
         return self._content.phrases.get(key, key)
+
+    @property
+    def presets(self) -> dict[str, Preset]:
+        return self._content.presets
+
+    def preset_title(self, preset_id: str, lang: str = SOURCE_LANG) -> str:
+        """A preset's printed title in ``lang`` (English if not translated)."""
+        labels = self._labels(lang)
+        if labels and labels.presets.get(preset_id):
+            return labels.presets[preset_id]
+        return self._content.presets[preset_id].title
 
     def font_for(self, lang: str) -> str | None:
         """The preferred font family for ``lang``'s script, if the content names one."""

@@ -19,6 +19,7 @@ from outreach.advice.model import (
     SOURCE_LANG,
     Audience,
     Contact,
+    Preset,
     Problem,
     Status,
     Strand,
@@ -61,6 +62,7 @@ class Labels:
     audiences: dict[str, str] = field(default_factory=dict)
     contacts: dict[str, dict[str, str]] = field(default_factory=dict)
     phrases: dict[str, str] = field(default_factory=dict)
+    presets: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
 
 
@@ -79,6 +81,7 @@ class Content:
     fonts: dict[str, str] = field(default_factory=dict)
     line_spacing: dict[str, float] = field(default_factory=dict)
     phrases: dict[str, str] = field(default_factory=dict)
+    presets: dict[str, Preset] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -271,6 +274,7 @@ def english_labels_hash(content: Content) -> str:
     parts += [f"audience:{a.id}:{a.name}" for a in content.audiences]
     parts += [f"contact:{c.id}:{c.description}:{c.hours}" for c in content.contacts.values()]
     parts += [f"phrase:{k}:{v}" for k, v in sorted(content.phrases.items())]
+    parts += [f"preset:{p.id}:{p.title}" for p in content.presets.values()]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
@@ -581,6 +585,7 @@ def load_labels(content: Content, report: _Reporter) -> None:
         "audiences": {a.id for a in content.audiences},
         "contacts": set(content.contacts),
         "phrases": set(content.phrases),
+        "presets": set(content.presets),
     }
     for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
         lang = path.stem
@@ -611,7 +616,7 @@ def load_labels(content: Content, report: _Reporter) -> None:
                 if key not in ids:
                     report.error(path, _line_of(path, key), f"[{section}] names unknown id {key!r}")
                     continue
-                if section in ("themes", "audiences", "phrases"):
+                if section in ("themes", "audiences", "phrases", "presets"):
                     if isinstance(value, str):
                         getattr(labels, section)[key] = value
                     else:
@@ -623,6 +628,45 @@ def load_labels(content: Content, report: _Reporter) -> None:
                         path, _line_of(path, key), f"{section}.{key} must be a table of text"
                     )
         content.labels[lang] = labels
+
+
+PRESET_FIELDS = {"id", "title", "topics", "audience", "tailoring"}
+TAILORINGS = ("", "area-date")
+
+
+def load_presets(content: Content, report: _Reporter) -> None:
+    """Read ``advice/presets.toml``: leaflets made of known topics."""
+    path = content.root / "advice" / "presets.toml"
+    if not path.exists():
+        return
+    data = _read_toml(path, report)
+    audiences = {a.id for a in content.audiences}
+    for line, item in _entries(path, data, "preset", report):
+        preset_id = item["id"]
+        for key in sorted(set(item) - PRESET_FIELDS):
+            report.error(path, line, f"preset {preset_id!r} has an unknown field {key!r}")
+        title = _text_field(path, line, item, "title", report, required=True)
+        topics = item.get("topics")
+        if (
+            not isinstance(topics, list)
+            or not topics
+            or not all(isinstance(t, str) for t in topics)
+        ):
+            report.error(path, line, f"preset {preset_id!r} needs 'topics', a list of topic ids")
+            continue
+        unknown = [t for t in topics if t not in content.topics]
+        if unknown:
+            report.error(path, line, f"preset {preset_id!r} names unknown topics: {unknown}")
+            continue
+        audience = _text_field(path, line, item, "audience", report, required=False)
+        if audience and audience not in audiences:
+            report.error(path, line, f"preset {preset_id!r} names unknown audience {audience!r}")
+            audience = ""
+        tailoring = _text_field(path, line, item, "tailoring", report, required=False)
+        if tailoring not in TAILORINGS:
+            report.error(path, line, f"preset {preset_id!r}: tailoring must be 'area-date'")
+            tailoring = ""
+        content.presets[preset_id] = Preset(preset_id, title, tuple(topics), audience, tailoring)
 
 
 def _line_of(path: Path, key: str) -> int:
@@ -644,6 +688,7 @@ def load_content(root: Path) -> Content:
     report = _Reporter(root, content.problems)
     load_structure(content, report)
     load_topics(content, report)
+    load_presets(content, report)
     load_labels(content, report)
     strand_ids = {s.id for s in content.strands}
     used = {t.strand for t in content.topics.values()}

@@ -87,6 +87,17 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Preset:
+    """A ready-made leaflet: topics for a common audience or event."""
+
+    id: str
+    title: str
+    topics: tuple[str, ...]
+    audience: str = ""
+    tailoring: str = ""  # "" or "area-date" (burglary near you)
+
+
+@dataclass(frozen=True)
 class TopicText:
     """One language's text of a topic."""
 

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, and_, func, select, text
@@ -462,19 +463,34 @@ class EngagementService:
 
     def record_leaflets(self, engagement_id: str, topic_id: str, lang: str, copies: int) -> int:
         """Count leaflets handed out (or printed) at an engagement; returns the new count."""
+        return self.record_leaflet_print(engagement_id, [(topic_id, lang)], copies)[0]
+
+    def record_leaflet_print(
+        self, engagement_id: str, items: Sequence[tuple[str, str]], copies: int
+    ) -> list[int]:
+        """Count ``copies`` of a leaflet holding each (topic, language) in ``items``, as one
+        edit of the engagement; returns the new counts in the same order."""
         if copies <= 0:
             raise EngagementError(_("Copies must be at least 1."))
         with Session(self._engine) as session, session.begin():
             row = self._load(session, engagement_id)
-            line = next((x for x in row.leaflets if (x.topic_id, x.lang) == (topic_id, lang)), None)
-            if line is None:
-                line = LeafletCount(topic_id=topic_id, lang=lang, count=0)
-                row.leaflets.append(line)
-            line.count += copies
+            counts: list[int] = []
+            changes: dict[str, list[object]] = {}
+            for topic_id, lang in items:
+                line = next(
+                    (x for x in row.leaflets if (x.topic_id, x.lang) == (topic_id, lang)), None
+                )
+                if line is None:
+                    line = LeafletCount(topic_id=topic_id, lang=lang, count=0)
+                    row.leaflets.append(line)
+                before = line.count
+                line.count += copies
+                counts.append(line.count)
+                changes[f"{topic_id}/{lang}"] = [before or None, line.count]
             row.version += 1
             row.updated_at = _now()
-            self._log(session, "leaflets", row.id, {f"{topic_id}/{lang}": [None, line.count]})
-            return line.count
+            self._log(session, "leaflets", row.id, changes)
+            return counts
 
     def set_follow_up_done(
         self, engagement_id: str, follow_up_id: str, done_on: dt.date | None
