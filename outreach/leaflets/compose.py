@@ -205,7 +205,7 @@ class _Builder:
             return self._text(self.topics[0], lang).title
         return self.phrase("leaflet_title", lang)
 
-    def tailored_line(self, lang: str) -> str:
+    def tailored_line(self, lang: str) -> str | list[Span]:
         request = self.request
         if request.area and request.burglary_date:
             return self.phrase(

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from outreach.advice.library import AdviceLibrary
 from outreach.engagements.service import EngagementService
+from outreach.engagements.survey import SurveyService
 from outreach.i18n import _
 from outreach.leaflets.compose import Leaflet, LeafletError, OfficerContact
+from outreach.leaflets.report import ReportRequest, render_report
 from outreach.reference import Reference
 from outreach.settings import Settings, atomic_write_bytes
 
@@ -59,3 +61,33 @@ def record_print(
     """Count ``copies`` of ``leaflet`` on the engagement: every topic in every language."""
     items = [(topic, lang) for topic in leaflet.topics for lang in leaflet.languages]
     return engagements.record_leaflet_print(engagement_id, items, copies)
+
+
+def business_report(
+    library: AdviceLibrary,
+    engagements: EngagementService,
+    surveys: SurveyService,
+    survey_id: str,
+    lang: str,
+    settings: Settings | None = None,
+    reference: Reference | None = None,
+) -> Leaflet:
+    """The owner's report for a survey, in ``lang``."""
+    state = surveys.state(survey_id)
+    record = engagements.get(state.engagement_id)
+    checklist = surveys.checklists[state.sector]
+    visit = record.data.starts_at.date()
+    result = surveys.result(survey_id, today=visit)
+    request = ReportRequest(
+        business_name=state.business_name,
+        sector_name=checklist.name,
+        venue=record.data.venue,
+        visit_date=visit,
+        officer=record.data.officer,
+        result=result,
+        follow_up_date=state.follow_up_date or result.follow_up_date,
+        lang=lang,
+        contact=officer_contact(settings, reference),
+        qr_url=qr_url(library, settings),
+    )
+    return render_report(library, request)

@@ -71,6 +71,7 @@ class _Run:
     level: int  # even: left to right, odd: right to left
     width: float = 0.0
     shaped: str = ""
+    isolated: bool = False  # part of an isolate: neighbours do not take its direction
 
 
 @dataclass
@@ -169,8 +170,14 @@ class Para(Flowable):
             bold = span.bold or style.bold
             color = span.color or style.color
             if span.isolate:
-                # Kept whole; text either side without a space joins it (a full stop).
-                current.runs.extend(self._runs(span.text.strip(), base, bold, color, 2))
+                # Kept whole and, unless it is itself right-to-left text (a business name
+                # in Arabic), left to right; text either side without a space joins it.
+                text = span.text.strip()
+                force = None if _direction_class(text) == "R" else 2
+                runs = self._runs(text, base, bold, color, force)
+                for run in runs:
+                    run.isolated = True
+                current.runs.extend(runs)
                 continue
             pieces = span.text.split(" ")
             for i, piece in enumerate(pieces):
@@ -372,7 +379,14 @@ class Para(Flowable):
             if i:
                 items.append((None, -1))  # a space
             items.extend((run, run.level) for run in word.runs)
-        levels = _resolve_neutrals([level for _run, level in items], 1 if style.rtl else 0)
+        base = 1 if style.rtl else 0
+        # An isolate is a neutral to the text around it (Unicode's FSI ... PDI).
+        context = [base if run is not None and run.isolated else lv for run, lv in items]
+        levels = _resolve_neutrals(context, base)
+        levels = [
+            lv if run is None or not run.isolated else run.level
+            for (run, _lv), lv in zip(items, levels, strict=True)
+        ]
         for (run, level), resolved in zip(items, levels, strict=True):
             if run is not None and level == -1 and resolved % 2:
                 # A lone bracket or quote that ends up right to left is drawn mirrored.
