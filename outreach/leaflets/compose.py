@@ -23,13 +23,13 @@ from reportlab.platypus import (
     PageTemplate,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from outreach import __version__
 from outreach.advice.library import AdviceLibrary
 from outreach.advice.model import Topic, TopicText
 from outreach.i18n import _, format_locale, is_rtl
+from outreach.leaflets.fonts import LATIN, fonts_for
 from outreach.leaflets.textflow import Para, Span, TextStyle
 
 INK = HexColor("#1b1f24")
@@ -292,10 +292,10 @@ class _Builder:
         if is_rtl(request.lang) and not is_rtl(request.lang2 or ""):
             cells.reverse()
         half = (self.sizes.page[0] - 2 * self.sizes.margin - COLUMN_GAP) / 2
-        table = Table(
+        pair = table(
             [cells],
-            colWidths=[half + COLUMN_GAP / 2, half + COLUMN_GAP / 2],
-            style=[
+            [half + COLUMN_GAP / 2, half + COLUMN_GAP / 2],
+            [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (0, 0), 0),
                 ("RIGHTPADDING", (0, 0), (0, 0), COLUMN_GAP / 2),
@@ -306,8 +306,8 @@ class _Builder:
                 ("LINEBEFORE", (1, 0), (1, 0), 0.5, RULE),
             ],
         )
-        table.keepWithNext = any(getattr(f, "keepWithNext", False) for f in (first, second))
-        return table
+        pair.keepWithNext = any(getattr(f, "keepWithNext", False) for f in (first, second))
+        return pair
 
     def contact_ids(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -417,12 +417,12 @@ class _Builder:
             else:
                 # A narrow column: the QR code under it, with its caption alongside.
                 inner = column - 2 * padding
-                beside = Table(
+                beside = table(
                     [[qr, caption][::-1] if rtl else [qr, caption]],
-                    colWidths=[inner - sizes.qr - 4 * mm, sizes.qr + 4 * mm]
+                    [inner - sizes.qr - 4 * mm, sizes.qr + 4 * mm]
                     if rtl
                     else [sizes.qr + 4 * mm, inner - sizes.qr - 4 * mm],
-                    style=[
+                    [
                         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                         ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ],
@@ -433,20 +433,19 @@ class _Builder:
         if rtl:
             cells.reverse()
             widths.reverse()
-        table = Table([cells], colWidths=widths)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("BACKGROUND", (0, 0), (-1, -1), PANEL),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), padding),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3.5 * mm),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5 * mm),
-                ]
-            )
+        panel = table(
+            [cells],
+            widths,
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), PANEL),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), padding),
+                ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+                ("TOPPADDING", (0, 0), (-1, -1), 3.5 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5 * mm),
+            ],
         )
-        return KeepTogether([Spacer(1, sizes.body), table])
+        return KeepTogether([Spacer(1, sizes.body), panel])
 
     @property
     def columns(self) -> int:
@@ -548,6 +547,12 @@ class _Builder:
         )
         return doc
 
+    def build(self, doc: BaseDocTemplate) -> None:
+        """Lay out the story. The canvas starts in our own embedded font, so the PDF
+        names no font that it does not carry (ReportLab's default is Helvetica)."""
+        doc.initialFontName = fonts_for(LATIN).regular
+        doc.build(self.story())
+
     def frames(self, bottom: float, height: float, prefix: str) -> list[Frame]:
         column = self.column_width()
         margin = self.sizes.margin
@@ -569,10 +574,21 @@ class _Builder:
         return list(reversed(frames)) if is_rtl(self.request.lang) else frames
 
 
+def table(data: list[list[object]], widths: list[float], style: list[tuple]) -> Table:
+    """A layout table whose cells name our embedded font (ReportLab's default is
+    Helvetica, which would otherwise be listed, unembedded, in the PDF)."""
+    return Table(
+        data,
+        colWidths=widths,
+        style=[("FONTNAME", (0, 0), (-1, -1), fonts_for(LATIN).regular), *style],
+    )
+
+
 def _qr(url: str, size: float) -> Drawing:
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.initialFontName = fonts_for(LATIN).regular  # not Helvetica, which is not embedded
     drawing.add(widget)
     return drawing
 
@@ -583,7 +599,7 @@ def render_leaflet(library: AdviceLibrary, request: LeafletRequest) -> Leaflet:
     builder = _Builder(library, request)
     out = io.BytesIO()
     doc = builder.document(out)
-    doc.build(builder.story())
+    builder.build(doc)
     return Leaflet(
         pdf=out.getvalue(),
         pages=doc.page,

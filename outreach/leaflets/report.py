@@ -6,7 +6,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field, replace
 
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from outreach.advice.library import AdviceLibrary
 from outreach.engagements.survey import Recommendation, SurveyResult
@@ -25,6 +25,7 @@ from outreach.leaflets.compose import (
     OfficerContact,
     _Builder,
     long_date,
+    table,
 )
 from outreach.leaflets.textflow import Para, Span
 
@@ -174,10 +175,10 @@ class _ReportBuilder(_Builder):
             data.append(cells[::-1] if is_rtl(lang) else cells)
         width = self.column_width()
         widths = [width * 0.3, width * 0.7]
-        table = Table(
+        details = table(
             data,
-            colWidths=widths[::-1] if is_rtl(lang) else widths,
-            style=[
+            widths[::-1] if is_rtl(lang) else widths,
+            [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
                 ("LEFTPADDING", (0, 0), (-1, -1), 2),
@@ -186,7 +187,7 @@ class _ReportBuilder(_Builder):
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ],
         )
-        return table
+        return details
 
     def heading(self, key: str, **values: str) -> Para:
         sizes = self.sizes
@@ -290,7 +291,7 @@ def render_report(library: AdviceLibrary, report: ReportRequest) -> Leaflet:
     builder = _ReportBuilder(library, report)
     out = io.BytesIO()
     doc = builder.document(out)
-    doc.build(builder.story())
+    builder.build(doc)
     return Leaflet(
         pdf=out.getvalue(),
         pages=doc.page,

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from bidi import get_display
 from reportlab.lib.colors import Color, black
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
@@ -72,6 +73,10 @@ class _Run:
     width: float = 0.0
     shaped: str = ""
     isolated: bool = False  # part of an isolate: neighbours do not take its direction
+    source: str = ""  # the text as written (``text`` has brackets mirrored when RTL)
+
+    def __post_init__(self) -> None:
+        self.source = self.source or self.text
 
 
 @dataclass
@@ -92,6 +97,16 @@ def _shape(text: str, font: str, size: float) -> tuple[str, float]:
     else:
         width = pdfmetrics.stringWidth(text, font, size)
     return shaped, width
+
+
+def _needs_actual_text(shaped: str) -> bool:
+    """True when HarfBuzz drew glyphs that have no character of their own (Nastaliq letter
+    forms, lam-alef): ReportLab gives those private-use codes, which extract as nothing."""
+    return isinstance(shaped, ShapedStr) and any(0xE000 <= ord(ch) <= 0xF8FF for ch in shaped)
+
+
+def _utf16(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
 
 
 _MIRROR = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
@@ -208,6 +223,7 @@ class Para(Flowable):
             klass = "R" if is_strong_rtl(ch) else ("L" if is_strong_ltr(ch) else "N")
             if runs and runs[-1].font == font and (klass == "N" or classes[-1] in ("N", klass)):
                 runs[-1].text += ch
+                runs[-1].source += ch
                 if classes[-1] == "N":
                     classes[-1] = klass
                 continue
@@ -215,7 +231,7 @@ class Para(Flowable):
             classes.append(klass)
         for run, klass in zip(runs, classes, strict=True):
             run.level = self._level(klass, force_level)
-            if run.level % 2:
+            if run.level == 1:  # neutrals (-1) are mirrored once their line is known
                 run.text = _mirrored(run.text)
         return runs
 
@@ -284,13 +300,15 @@ class Para(Flowable):
                 text = run.text[start:end]
                 _shaped, w = _shape(text, run.font, run.size)
                 if current.width + w > width and end - start > 1:
-                    part = replace(run, text=run.text[start : end - 1])
+                    part = replace(
+                        run, text=run.text[start : end - 1], source=run.source[start : end - 1]
+                    )
                     part.shaped, part.width = _shape(part.text, part.font, part.size)
                     current.runs.append(part)
                     pieces.append(current)
                     current = _Word()
                     start = end - 1
-            part = replace(run, text=run.text[start:])
+            part = replace(run, text=run.text[start:], source=run.source[start:])
             part.shaped, part.width = _shape(part.text, part.font, part.size)
             current.runs.append(part)
         if current.runs:
@@ -346,6 +364,13 @@ class Para(Flowable):
                 x = style.indent
             if index == 0 and style.bullet:
                 self._draw_bullet(y)
+            actual = any(_needs_actual_text(run.shaped) for run, _gap in runs if run)
+            if actual:
+                # Copy, search and screen readers get the letters, not glyph codes. The
+                # line's text is given in drawing order, like the glyphs it replaces.
+                logical = " ".join("".join(r.source for r in word.runs) for word in line)
+                shown = get_display(logical, base_dir="R") if style.rtl else logical
+                canvas._code.append(f"/Span <</ActualText <FEFF{_utf16(shown)}>>> BDC")
             for run, gap in runs:
                 x += gap
                 if run is None:
@@ -356,6 +381,8 @@ class Para(Flowable):
                 text.textOut(run.shaped)
                 canvas.drawText(text)
                 x += run.width
+            if actual:
+                canvas._code.append("EMC")
             y -= self._lead
 
     def _draw_bullet(self, y: float) -> None:
