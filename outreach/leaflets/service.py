@@ -63,7 +63,7 @@ def record_print(
     return engagements.record_leaflet_print(engagement_id, items, copies)
 
 
-def business_report(
+def report_request(
     library: AdviceLibrary,
     engagements: EngagementService,
     surveys: SurveyService,
@@ -71,14 +71,14 @@ def business_report(
     lang: str,
     settings: Settings | None = None,
     reference: Reference | None = None,
-) -> Leaflet:
-    """The owner's report for a survey, in ``lang``."""
+) -> ReportRequest:
+    """What the owner's report for a survey holds (read from the records)."""
     state = surveys.state(survey_id)
     record = engagements.get(state.engagement_id)
     checklist = surveys.checklists[state.sector]
     visit = record.data.starts_at.date()
     result = surveys.result(survey_id, today=visit)
-    request = ReportRequest(
+    return ReportRequest(
         business_name=state.business_name,
         sector_name=checklist.name,
         venue=record.data.venue,
@@ -90,4 +90,17 @@ def business_report(
         contact=officer_contact(settings, reference),
         qr_url=qr_url(library, settings),
     )
+
+
+def business_report(
+    library: AdviceLibrary,
+    engagements: EngagementService,
+    surveys: SurveyService,
+    survey_id: str,
+    lang: str,
+    settings: Settings | None = None,
+    reference: Reference | None = None,
+) -> Leaflet:
+    """The owner's report for a survey, in ``lang``."""
+    request = report_request(library, engagements, surveys, survey_id, lang, settings, reference)
     return render_report(library, request)

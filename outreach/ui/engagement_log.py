@@ -44,6 +44,7 @@ class EngagementLog(QWidget):
     """The list of engagements on this laptop, instant over years of records."""
 
     changed = Signal()
+    leaflet_requested = Signal(str)
 
     def __init__(
         self, services: RecordServices, library: AdviceLibrary, settings: SettingsStore, parent=None
@@ -98,6 +99,7 @@ class EngagementLog(QWidget):
         self.delete_button = QPushButton()
         self.stall_button = QPushButton()
         self.survey_button = QPushButton()
+        self.leaflet_button = QPushButton()
         buttons = QHBoxLayout()
         for button in (
             self.new_button,
@@ -105,6 +107,7 @@ class EngagementLog(QWidget):
             self.delete_button,
             self.stall_button,
             self.survey_button,
+            self.leaflet_button,
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -129,6 +132,7 @@ class EngagementLog(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.stall_button.clicked.connect(self.open_stall_mode)
         self.survey_button.clicked.connect(self.open_survey)
+        self.leaflet_button.clicked.connect(self.request_leaflet)
 
     def retranslate_ui(self) -> None:
         self.search_edit.setPlaceholderText(_("Filter by venue, notes, concerns…"))
@@ -167,6 +171,10 @@ class EngagementLog(QWidget):
         self.stall_button.setText(_("S&tall mode"))
         self.stall_button.setToolTip(_("A big tally button for a busy stall (Ctrl+T)"))
         self.survey_button.setText(_("Premises &survey"))
+        self.leaflet_button.setText(_("Lea&flet…"))
+        self.leaflet_button.setToolTip(
+            _("Print a leaflet and count the copies on the chosen engagement")
+        )
         self._update_count()
 
     @staticmethod
@@ -253,6 +261,15 @@ class EngagementLog(QWidget):
         dialog.showMaximized()
         return dialog
 
+    def request_leaflet(self) -> None:
+        ident = self.selected_id()
+        if ident is None:
+            QMessageBox.information(
+                self, _("Leaflet"), _("Choose the engagement to count the leaflets on first.")
+            )
+            return
+        self.leaflet_requested.emit(ident)
+
     def open_survey(self):
         from outreach.ui.survey_dialog import SurveyDialog
 
@@ -268,7 +285,7 @@ class EngagementLog(QWidget):
                 self, _("Premises survey"), _("A survey belongs to a business premises visit.")
             )
             return None
-        dialog = SurveyDialog(self._services, self._library, ident, self)
+        dialog = SurveyDialog(self._services, self._library, ident, self, self._settings)
         dialog.open()
         return dialog
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
@@ -47,7 +48,11 @@ class MainWindow(QMainWindow):
             [QKeySequence.StandardKey.Preferences, QKeySequence("Ctrl+,")]
         )
         self.about_action = QAction(self)
+        self.leaflet_action = QAction(self)
+        self.leaflet_action.setShortcut(QKeySequence.StandardKey.Print)
         self.file_menu = self.menuBar().addMenu("")
+        self.file_menu.addAction(self.leaflet_action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = self.menuBar().addMenu("")
         self.edit_menu.addAction(self.find_action)
@@ -61,6 +66,7 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(self.find_advice)
         self.preferences_action.triggered.connect(self.open_preferences)
         self.about_action.triggered.connect(self.show_about)
+        self.leaflet_action.triggered.connect(self.open_leaflet)
         # A bound method, so Qt disconnects it when this window is destroyed.
         language.changed.connect(self._on_language_changed)
 
@@ -79,6 +85,7 @@ class MainWindow(QMainWindow):
         self.engagement_log = EngagementLog(records, self._library, self._settings, self)
         self.follow_ups_panel = FollowUpsPanel(records, self)
         self.engagement_log.changed.connect(self.follow_ups_panel.refresh)
+        self.engagement_log.leaflet_requested.connect(self.open_leaflet)
         self.tabs.addTab(self.engagement_log, "")
         self.tabs.addTab(self.follow_ups_panel, "")
         self.retranslate_ui()
@@ -93,6 +100,8 @@ class MainWindow(QMainWindow):
         self.edit_menu.setTitle(_("&Edit"))
         self.help_menu.setTitle(_("&Help"))
         self.quit_action.setText(_("&Quit"))
+        self.leaflet_action.setText(_("&Leaflet…"))
+        self.leaflet_action.setToolTip(_("Make, preview and print a leaflet of the topic shown"))
         self.find_action.setText(_("&Find advice"))
         self.preferences_action.setText(_("&Preferences…"))
         self.about_action.setText(_("&About {app}").format(app=APP_NAME))
@@ -116,6 +125,25 @@ class MainWindow(QMainWindow):
         self.advice_browser.topic_view.set_content_language(settings.content_language)
         if settings.ui_language != previous:
             set_ui_language(settings.ui_language)
+
+    def open_leaflet(self, engagement_id: str | None = None):
+        """The leaflet dialog, starting from the topic and language on screen."""
+        from outreach.ui.leaflet_dialog import LeafletDialog
+
+        view = self.advice_browser.topic_view
+        topics = [view.topic.id] if view.topic is not None else []
+        dialog = LeafletDialog(
+            self._library,
+            self._settings,
+            topics,
+            view.content_language(),
+            self.records,
+            engagement_id if isinstance(engagement_id, str) else None,
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def find_advice(self) -> None:
         """Ctrl+F: go to the advice library and put the cursor in its search box."""

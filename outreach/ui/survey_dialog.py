@@ -43,9 +43,15 @@ class SurveyDialog(QDialog):
     """
 
     def __init__(
-        self, services: RecordServices, library: AdviceLibrary, engagement_id: str, parent=None
+        self,
+        services: RecordServices,
+        library: AdviceLibrary,
+        engagement_id: str,
+        parent=None,
+        settings=None,
     ):
         super().__init__(parent)
+        self._settings = settings  # a SettingsStore: the officer's contact block on reports
         self._services = services
         self._library = library
         self._engagement_id = engagement_id
@@ -178,6 +184,15 @@ class SurveyDialog(QDialog):
         self._show_results(result)
         return result
 
+    def open_report(self):
+        """The owner's report (preview, print, save) for this survey."""
+        from outreach.ui.leaflet_dialog import ReportDialog
+
+        dialog = ReportDialog(self._library, self._services, self._survey_id, self._settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def show_results(self) -> SurveyResult:
         result = self._services.surveys.result(self._survey_id)
         self._show_results(result)
@@ -224,14 +239,18 @@ class SurveyDialog(QDialog):
         self.recommendations.setHtml("".join(parts))
         layout.addWidget(self.recommendations, 1)
         back = QPushButton(_("&Back to questions"))
+        self.report_button = QPushButton(_("&Report for the owner…"))
+        self.report_button.setToolTip(_("A PDF for the owner, in their language, to print or save"))
         close = QPushButton(_("Close"))
         row = QHBoxLayout()
         row.addWidget(back)
         row.addStretch(1)
+        row.addWidget(self.report_button)
         row.addWidget(close)
         layout.addLayout(row)
         back.clicked.connect(lambda: self.stack.setCurrentWidget(self.questions_page))
         close.clicked.connect(self.accept)
+        self.report_button.clicked.connect(self.open_report)
         self.stack.removeWidget(self.results_page)
         self.results_page = page
         self.stack.addWidget(page)

@@ -48,6 +48,7 @@ def test_record_screens_open_in_each_language(qtbot, tmp_path, ui_library, code)
     from outreach.storage.database import open_database
     from outreach.ui.engagement_editor import EngagementEditor
     from outreach.ui.engagement_log import EngagementLog, FollowUpsPanel, StallMode
+    from outreach.ui.leaflet_dialog import LeafletDialog
     from outreach.ui.survey_dialog import SurveyDialog
     from tests.engagements.conftest import stall
 
@@ -61,7 +62,11 @@ def test_record_screens_open_in_each_language(qtbot, tmp_path, ui_library, code)
             EngagementEditor(records, ui_library, Settings(), visit),
             StallMode(records, ui_library, visit),
             SurveyDialog(records, ui_library, visit),
-        ]
+            LeafletDialog(
+                ui_library, SettingsStore(tmp_path / "s", Settings()), ["doorstep-crime"],
+                "en", records, visit,
+            ),
+        ]  # fmt: skip
         for widget in widgets:
             qtbot.addWidget(widget)
             widget.show()
@@ -71,5 +76,6 @@ def test_record_screens_open_in_each_language(qtbot, tmp_path, ui_library, code)
         if code != "en":
             assert editor.windowTitle() != "Edit engagement"
             assert widgets[0].new_button.text() != "&New engagement"
+            assert widgets[-1].windowTitle() not in ("", "Leaflet")
     finally:
         records.close()
