@@ -6,11 +6,11 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from enum import StrEnum
-from itertools import zip_longest
+from functools import lru_cache
+from itertools import groupby, zip_longest
 
 from babel.dates import format_date
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.units import mm
@@ -273,11 +273,12 @@ class _Builder:
     def topic_flow(self, topic: Topic) -> list[Flowable]:
         request = self.request
         first = self.topic_sections(topic, request.lang, second=False)
+        # With one topic the title band already names it (in both languages).
+        skip = 1 if len(self.topics) == 1 else 0
         if not request.lang2:
-            if len(self.topics) == 1:
-                first = first[1:]  # the title band already names the one topic
-            return [f for section in first for f in section]
-        second = self.topic_sections(topic, request.lang2, second=True)
+            return [f for section in first[skip:] for f in section]
+        second = self.topic_sections(topic, request.lang2, second=True)[skip:]
+        first = first[skip:]
         flow: list[Flowable] = []
         for left, right in zip(first, second, strict=True):
             rows = zip_longest(left, right)
@@ -584,13 +585,45 @@ def table(data: list[list[object]], widths: list[float], style: list[tuple]) -> 
     )
 
 
-def _qr(url: str, size: float) -> Drawing:
-    widget = QrCodeWidget(url, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.initialFontName = fonts_for(LATIN).regular  # not Helvetica, which is not embedded
-    drawing.add(widget)
-    return drawing
+@lru_cache(maxsize=32)
+def _qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR code's dark and light modules (error correction M), worked out once."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(url)
+    code.make()
+    return tuple(tuple(bool(m) for m in row) for row in code.modules)
+
+
+class QrCode(Flowable):
+    """A QR code drawn as one filled path, with a quiet zone of two modules."""
+
+    def __init__(self, url: str, size: float) -> None:
+        super().__init__()
+        self.url = url
+        self.width = self.height = size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        modules = _qr_modules(self.url)
+        count = len(modules)
+        box = self.width / (count + 4)
+        path = self.canv.beginPath()
+        for r, row in enumerate(modules):
+            y = self.height - (r + 3) * box
+            c = 0
+            for dark, run in groupby(row):
+                length = len(list(run))
+                if dark:
+                    path.rect((c + 2) * box, y, length * box, box)
+                c += length
+        self.canv.setFillColor(INK)
+        self.canv.drawPath(path, stroke=0, fill=1)
+
+
+def _qr(url: str, size: float) -> QrCode:
+    return QrCode(url, size)
 
 
 def render_leaflet(library: AdviceLibrary, request: LeafletRequest) -> Leaflet:

@@ -63,11 +63,13 @@ def char_script(ch: str) -> str | None:
     return LATIN
 
 
+@cache
 def is_strong_rtl(ch: str) -> bool:
     """True for letters written right to left (Arabic script)."""
     return unicodedata.bidirectional(ch) in ("R", "AL")
 
 
+@cache
 def is_strong_ltr(ch: str) -> bool:
     """True for letters and digits that keep left-to-right order inside RTL text."""
     return unicodedata.bidirectional(ch) in ("L", "EN", "AN") and not is_strong_rtl(ch)

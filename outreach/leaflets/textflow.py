@@ -371,16 +371,28 @@ class Para(Flowable):
                 logical = " ".join("".join(r.source for r in word.runs) for word in line)
                 shown = get_display(logical, base_dir="R") if style.rtl else logical
                 canvas._code.append(f"/Span <</ActualText <FEFF{_utf16(shown)}>>> BDC")
+            # One text object per line; font and colour change only between runs.
+            text = canvas.beginText(x, y)
+            font = color = None
             for run, gap in runs:
                 x += gap
                 if run is None:
                     continue
-                text = canvas.beginText(x, y)
-                text.setFont(run.font, run.size)
-                text.setFillColor(run.color)
+                text.setTextOrigin(x, y)
+                if (run.font, run.size) != font:
+                    font = (run.font, run.size)
+                    text.setFont(run.font, run.size)
+                if run.color != color:
+                    color = run.color
+                    text.setFillColor(run.color)
+                if isinstance(run.shaped, ShapedStr):
+                    # ReportLab 5.1 writes a rise (Ts) before the font (Tf) of a shaped
+                    # string only when the font subset changes; forget the subset so
+                    # that the font comes first.
+                    text._curSubset = None
                 text.textOut(run.shaped)
-                canvas.drawText(text)
                 x += run.width
+            canvas.drawText(text)
             if actual:
                 canvas._code.append("EMC")
             y -= self._lead

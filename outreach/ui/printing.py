@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from outreach.i18n import _
 
+MAX_PRINT_DPI = 300
+
 
 class PrintError(Exception):
     """The printer could not take the job; the message says why."""
@@ -47,16 +49,19 @@ def print_pdf(pdf: bytes, printer: QPrinter, copies: int = 1) -> int:
             _("The printer {name} could not start the job.").format(name=printer.printerName())
         )
     try:
-        dpi = printer.resolution()
+        # 300 dpi is sharp for text on paper; more only makes the job slow to spool.
+        dpi = min(printer.resolution(), MAX_PRINT_DPI)
+        images = {}
         for copy in range(rounds):
             for page in range(pages):
                 if copy or page:
                     printer.newPage()
-                size = document.pagePointSize(page)
-                pixels = QSize(round(size.width() / 72 * dpi), round(size.height() / 72 * dpi))
-                image = document.render(page, pixels)
+                if page not in images:
+                    size = document.pagePointSize(page)
+                    pixels = QSize(round(size.width() / 72 * dpi), round(size.height() / 72 * dpi))
+                    images[page] = document.render(page, pixels)
                 target = QRectF(QPointF(0, 0), painter.viewport().size().toSizeF())
-                painter.drawImage(target, image)
+                painter.drawImage(target, images[page])
     finally:
         painter.end()
     return pages * copies

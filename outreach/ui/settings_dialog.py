@@ -1,10 +1,19 @@
-"""Preferences: the UI language and the default content language."""
+"""Preferences: languages, and the contact block printed on leaflets."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
 from outreach.advice import AdviceLibrary
 from outreach.i18n import _, available_ui_languages, language_name, native_language_name
@@ -39,12 +48,30 @@ class SettingsDialog(QDialog):
         self.ui_label.setBuddy(self.ui_language_combo)
         self.content_label = QLabel()
         self.content_label.setBuddy(self.content_language_combo)
+        self.name_edit = QLineEdit(settings.officer_name)
+        self.phone_edit = QLineEdit(settings.officer_phone)
+        self.email_edit = QLineEdit(settings.officer_email)
+        self.qr_edit = QLineEdit(settings.leaflet_qr_url)
+        self.leaflet_box = QGroupBox()
+        leaflet_form = QFormLayout(self.leaflet_box)
+        self.leaflet_labels = []
+        for edit in (
+            self.name_edit,
+            self.phone_edit,
+            self.email_edit,
+            self.qr_edit,
+        ):
+            label = QLabel()
+            label.setBuddy(edit)
+            self.leaflet_labels.append(label)
+            leaflet_form.addRow(label, edit)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         form = QFormLayout(self)
         form.addRow(self.ui_label, self.ui_language_combo)
         form.addRow(self.content_label, self.content_language_combo)
+        form.addRow(self.leaflet_box)
         form.addRow(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -56,10 +83,19 @@ class SettingsDialog(QDialog):
         self.ui_language_combo.setAccessibleName(_("Language of the app"))
         self.content_label.setText(_("Default &content language:"))
         self.content_language_combo.setAccessibleName(_("Default content language"))
+        self.leaflet_box.setTitle(_("On printed leaflets"))
+        texts = [_("Your &name:"), _("&Phone:"), _("&Email:"), _("&QR code address:")]
+        for label, text in zip(self.leaflet_labels, texts, strict=True):
+            label.setText(text)
+        self.qr_edit.setPlaceholderText(_("Empty: the force's online reporting page"))
 
     def value(self) -> Settings:
         self._settings.ui_language = self.ui_language_combo.currentData()
         self._settings.content_language = self.content_language_combo.currentData()
+        self._settings.officer_name = self.name_edit.text().strip()
+        self._settings.officer_phone = self.phone_edit.text().strip()
+        self._settings.officer_email = self.email_edit.text().strip()
+        self._settings.leaflet_qr_url = self.qr_edit.text().strip()
         return self._settings
 
     @classmethod
