@@ -210,6 +210,9 @@ def has_glyph(font_name: str, ch: str) -> bool:
 
 def clear_caches() -> None:
     """Forget found font files (tests point OUTREACH_FONT_DIR elsewhere)."""
+    from outreach.leaflets import textflow
+
+    textflow._font_for.cache_clear()
     _font_files.cache_clear()
     fonts_for.cache_clear()
     _font_table.cache_clear()

@@ -9,6 +9,7 @@ inside them), and draws every run in a font that carries its script.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -90,7 +91,14 @@ class _Word:
 
 @lru_cache(maxsize=20000)
 def _shape(text: str, font: str, size: float) -> tuple[str, float]:
-    """Shaped text (glyph order is visual) and its width in points."""
+    """Shaped text (glyph order is visual) and its width in points.
+
+    Text below the Hebrew block with no combining marks (Latin, Greek, Cyrillic, digits,
+    punctuation) draws correctly glyph by glyph, so it skips HarfBuzz, which is most of
+    the cost of a leaflet in those languages.
+    """
+    if max(text) < "\u0590" and not any(unicodedata.combining(ch) for ch in text):
+        return text, pdfmetrics.stringWidth(text, font, size)
     shaped = shapeStr(text, font, size)
     if isinstance(shaped, ShapedStr):
         width = sum(d.x_advance for d in shaped.__shapeData__) * size / 1000
@@ -121,6 +129,7 @@ def _space_width(font: str, size: float) -> float:
     return pdfmetrics.stringWidth(" ", font, size)
 
 
+@lru_cache(maxsize=256)
 def _font_for(script: str, lang: str, bold: bool) -> str:
     fonts = fonts_for(font_key(script, lang))
     return fonts.bold if bold else fonts.regular
