@@ -195,3 +195,10 @@ def format_number(value: float, lang: str | None = None) -> str:
     from babel import numbers as babel_numbers
 
     return babel_numbers.format_decimal(value, locale=babel_locale(lang or _current_code))
+
+
+def language_label(code: str) -> str:
+    """A language as a picker shows it: its own name, then the name in the UI language."""
+    native = native_language_name(code)
+    local = language_name(code)
+    return native if native == local else f"{native} — {local}"

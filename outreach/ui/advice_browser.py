@@ -22,7 +22,13 @@ from PySide6.QtWidgets import (
 from outreach.advice import AdviceLibrary, Topic
 from outreach.advice.model import SOURCE_LANG, Status
 from outreach.advice.render import topic_html
-from outreach.i18n import _, format_date, is_rtl, language_name, native_language_name
+from outreach.i18n import (
+    _,
+    format_date,
+    is_rtl,
+    language_label,
+    language_name,
+)
 from outreach.settings import SettingsStore
 from outreach.ui.advice_models import ALL_STRANDS, STRAND_ROLE, StrandTreeModel, TopicListModel
 
@@ -91,10 +97,7 @@ class TopicView(QWidget):
         self.language_combo.blockSignals(True)
         self.language_combo.clear()
         for code in self._library.languages:
-            native = native_language_name(code)
-            local = language_name(code)
-            label = native if native == local else f"{native} — {local}"
-            self.language_combo.addItem(label, code)
+            self.language_combo.addItem(language_label(code), code)
         wanted = current or self._settings.settings.content_language
         index = self.language_combo.findData(wanted)
         self.language_combo.setCurrentIndex(max(index, 0))

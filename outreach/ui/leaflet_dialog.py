@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach.advice import AdviceLibrary
-from outreach.i18n import _, language_name, native_language_name, ngettext
+from outreach.i18n import _, language_label, language_name, ngettext
 from outreach.leaflets import (
     FontMissingError,
     Layout,
@@ -231,12 +231,6 @@ def _render_pool() -> QThreadPool:
     return _pool
 
 
-def _language_label(code: str) -> str:
-    native = native_language_name(code)
-    local = language_name(code)
-    return native if native == local else f"{native} — {local}"
-
-
 class LeafletDialog(PdfDialog):
     """Choose topics or a preset, languages, audience, layout and a tailored line."""
 
@@ -286,8 +280,8 @@ class LeafletDialog(PdfDialog):
         self.lang2_combo = QComboBox()
         self.lang2_combo.addItem("", "")
         for code in library.languages:
-            self.lang_combo.addItem(_language_label(code), code)
-            self.lang2_combo.addItem(_language_label(code), code)
+            self.lang_combo.addItem(language_label(code), code)
+            self.lang2_combo.addItem(language_label(code), code)
         self.lang_combo.setCurrentIndex(max(self.lang_combo.findData(lang), 0))
         self.audience_combo = QComboBox()
         self.audience_combo.addItem("", "")
@@ -504,7 +498,7 @@ class ReportDialog(PdfDialog):
         self.resize(1000, 800)
         self.lang_combo = QComboBox()
         for code in library.languages:
-            self.lang_combo.addItem(_language_label(code), code)
+            self.lang_combo.addItem(language_label(code), code)
         self.lang_label = QLabel()
         self.lang_label.setBuddy(self.lang_combo)
         top = QHBoxLayout()

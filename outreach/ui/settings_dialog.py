@@ -16,14 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from outreach.advice import AdviceLibrary
-from outreach.i18n import _, available_ui_languages, language_name, native_language_name
+from outreach.i18n import _, available_ui_languages, language_label
 from outreach.settings import Settings
-
-
-def _language_label(code: str) -> str:
-    native = native_language_name(code)
-    local = language_name(code)
-    return native if native == local else f"{native} — {local}"
 
 
 class SettingsDialog(QDialog):
@@ -34,13 +28,13 @@ class SettingsDialog(QDialog):
         self._settings = dataclasses.replace(settings)
         self.ui_language_combo = QComboBox()
         for code in available_ui_languages():
-            self.ui_language_combo.addItem(_language_label(code), code)
+            self.ui_language_combo.addItem(language_label(code), code)
         self.ui_language_combo.setCurrentIndex(
             max(self.ui_language_combo.findData(settings.ui_language), 0)
         )
         self.content_language_combo = QComboBox()
         for code in library.languages:
-            self.content_language_combo.addItem(_language_label(code), code)
+            self.content_language_combo.addItem(language_label(code), code)
         self.content_language_combo.setCurrentIndex(
             max(self.content_language_combo.findData(settings.content_language), 0)
         )
