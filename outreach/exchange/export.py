@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Date, DateTime, Engine, String, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from outreach import __version__
@@ -31,12 +31,8 @@ from outreach.i18n import _
 from outreach.storage.database import laptop_id as read_laptop_id
 from outreach.storage.models import (
     AuditEvent,
-    Concern,
     Engagement,
-    FollowUp,
-    LeafletCount,
     Meta,
-    PublicContact,
     Survey,
 )
 
@@ -58,8 +54,38 @@ def consent_covers_hq(purpose: str) -> bool:
     return bool(_HQ_WORDS.search(purpose or ""))
 
 
-def _iso(value: dt.datetime | dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _raw(column):
+    """A column read as the text SQLite stores (no datetime parsing: it is the hot path)."""
+    if isinstance(column.type, (DateTime, Date)):
+        return type_coerce(column, String).label(column.name)
+    return column
+
+
+def _text(value: str | None) -> str | None:
+    """ISO 8601 text of a stored SQLite date or time ("2026-11-20 10:00:00.000000")."""
+    if value is None:
+        return None
+    value = str(value).replace(" ", "T", 1)
+    return value[:-7] if value.endswith(".000000") else value
+
+
+_ENGAGEMENT_SQL = (
+    "SELECT id, version, laptop_id, kind, starts_at, ends_at, venue, district, officer, team,"
+    " people_engaged, notes, burglary_date, doors_knocked, doors_answered, doors_leafleted,"
+    " strands, audiences, partners, is_demo, created_at, updated_at, deleted_at FROM engagement"
+)
+# Marks are stored as ISO text with a 'T'; SQLite keeps times with a space: compare alike.
+_CHANGED_SQL = (
+    " WHERE updated_at >= replace(?, 'T', ' ')"
+    " OR id IN (SELECT engagement_id FROM survey WHERE updated_at >= replace(?, 'T', ' '))"
+)
+_CHILD_SQL = {
+    "leaflets": "SELECT engagement_id, topic_id, lang, count FROM leaflet_count",
+    "concerns": "SELECT engagement_id, position, id, raised, action, status FROM concern",
+    "follow_ups": "SELECT engagement_id, position, id, description, due, done_on FROM follow_up",
+    "contacts": "SELECT engagement_id, purpose, id, name, phone, email, consent_version,"
+    " consent_at, retain_until FROM public_contact",
+}
 
 
 @dataclass
@@ -205,70 +231,95 @@ class ExportService:
         return ExportResult(summary, since)
 
     def records(self, since: str | None = None) -> Iterator[dict]:
-        """Engagements changed since ``since`` (all when None) as bundle records."""
-        where = self._changed(since)
-        columns = [c for c in Engagement.__table__.columns]
-        with self._engine.connect() as connection:
-            ids_query = select(Engagement.id).where(*where).order_by(Engagement.id)
-            ids = [row[0] for row in connection.execute(ids_query)]
-            for start in range(0, len(ids), CHUNK):
-                chunk = ids[start : start + CHUNK]
-                rows = connection.execute(
-                    select(*columns).where(Engagement.id.in_(chunk)).order_by(Engagement.id)
-                ).all()
-                children = self._children(connection, chunk)
-                for row in rows:
-                    yield self._record(row._mapping, children)
+        """Engagements changed since ``since`` (all when None) as bundle records.
 
-    def _children(self, connection, ids: list[str]) -> dict[str, dict]:
-        found: dict[str, dict] = defaultdict(lambda: defaultdict(list))
-        for r in connection.execute(
-            select(LeafletCount.engagement_id, LeafletCount.topic_id, LeafletCount.lang,
-                   LeafletCount.count)
-            .where(LeafletCount.engagement_id.in_(ids))
-            .order_by(LeafletCount.engagement_id, LeafletCount.topic_id, LeafletCount.lang)
-        ):  # fmt: skip
-            found[r[0]]["leaflets"].append({"topic": r[1], "lang": r[2], "count": r[3]})
-        for r in connection.execute(
-            select(Concern.engagement_id, Concern.id, Concern.position, Concern.raised,
-                   Concern.action, Concern.status)
-            .where(Concern.engagement_id.in_(ids))
-            .order_by(Concern.engagement_id, Concern.position)
-        ):  # fmt: skip
-            found[r[0]]["concerns"].append(
-                {"id": r[1], "position": r[2], "raised": r[3], "action": r[4], "status": r[5]}
+        The hot path of an export: one pass over each table through the SQLite driver
+        (no ORM objects, no date parsing), children grouped by engagement in memory.
+        """
+        where, params = ("", ()) if since is None else (_CHANGED_SQL, (since, since))
+        chosen = f" WHERE engagement_id IN (SELECT id FROM engagement{where})" if where else ""
+        with self._engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            groups: dict[str, dict[str, list]] = {}
+            for name, sql in _CHILD_SQL.items():
+                group = groups[name] = defaultdict(list)
+                for row in raw.execute(sql + chosen, params):
+                    group[row[0]].append(row)
+            contacts = groups["contacts"]
+            surveys = {
+                row["engagement_id"]: self._survey(row)
+                for row in connection.execute(
+                    select(*(_raw(c) for c in Survey.__table__.columns)).where(
+                        *([Survey.engagement_id.in_(select(Engagement.id).where(
+                            *self._changed(since)))] if since else [])
+                    )
+                ).mappings()
+            }  # fmt: skip
+            leaflets, concerns, follow_ups = (
+                groups["leaflets"],
+                groups["concerns"],
+                groups["follow_ups"],
             )
-        for r in connection.execute(
-            select(FollowUp.engagement_id, FollowUp.id, FollowUp.position, FollowUp.description,
-                   FollowUp.due, FollowUp.done_on)
-            .where(FollowUp.engagement_id.in_(ids))
-            .order_by(FollowUp.engagement_id, FollowUp.position)
-        ):  # fmt: skip
-            found[r[0]]["follow_ups"].append(
-                {"id": r[1], "position": r[2], "description": r[3], "due": _iso(r[4]),
-                 "done_on": _iso(r[5])}
-            )  # fmt: skip
-        for contact in connection.execute(
-            select(PublicContact).where(PublicContact.engagement_id.in_(ids))
-        ).mappings():
-            if consent_covers_hq(contact["purpose"]):
-                found[contact["engagement_id"]]["contacts"].append(
-                    {
-                        "id": contact["id"],
-                        "name": contact["name"],
-                        "phone": contact["phone"],
-                        "email": contact["email"],
-                        "purpose": contact["purpose"],
-                        "consent_version": contact["consent_version"],
-                        "consent_at": _iso(contact["consent_at"]),
-                        "retain_until": _iso(contact["retain_until"]),
+            for row in raw.execute(_ENGAGEMENT_SQL + where, params):
+                (ident, version, laptop, kind, starts, ends, venue, district, officer, team,
+                 people, notes, burglary, knocked, answered, leafleted, strands, audiences,
+                 partners, is_demo, created, updated, deleted) = row  # fmt: skip
+                if deleted is not None:
+                    yield {
+                        "id": ident,
+                        "version": version,
+                        "laptop_id": laptop,
+                        "tombstone": True,
+                        "deleted_at": _text(deleted),
+                        "updated_at": _text(updated),
                     }
-                )
-        for survey in connection.execute(
-            select(Survey).where(Survey.engagement_id.in_(ids))
-        ).mappings():
-            found[survey["engagement_id"]]["survey"] = self._survey(survey)
-        return found
+                    continue
+                yield {
+                    "id": ident,
+                    "version": version,
+                    "laptop_id": laptop,
+                    "kind": kind,
+                    "starts_at": _text(starts),
+                    "ends_at": _text(ends),
+                    "venue": venue,
+                    "district": district,
+                    "officer": officer,
+                    "team": team,
+                    "people_engaged": people,
+                    "notes": notes,
+                    "burglary_date": burglary,
+                    "doors_knocked": knocked,
+                    "doors_answered": answered,
+                    "doors_leafleted": leafleted,
+                    "strands": strands.split(),
+                    "audiences": audiences.split(),
+                    "partners": partners.split(),
+                    "is_demo": bool(is_demo),
+                    "created_at": _text(created),
+                    "updated_at": _text(updated),
+                    "leaflets": [
+                        {"topic": t, "lang": lang, "count": n}
+                        for _e, t, lang, n in sorted(leaflets.get(ident, ()))
+                    ],
+                    "concerns": [
+                        {"id": c, "position": pos, "raised": raised, "action": action,
+                         "status": status}
+                        for _e, pos, c, raised, action, status in sorted(concerns.get(ident, ()))
+                    ],
+                    "follow_ups": [
+                        {"id": f, "position": pos, "description": text, "due": due,
+                         "done_on": done}
+                        for _e, pos, f, text, due, done in sorted(follow_ups.get(ident, ()))
+                    ],
+                    "survey": surveys.get(ident),
+                    "contacts": [
+                        {"id": c[2], "name": c[3], "phone": c[4], "email": c[5],
+                         "purpose": c[1], "consent_version": c[6],
+                         "consent_at": _text(c[7]), "retain_until": c[8]}
+                        for c in contacts.get(ident, ())
+                        if consent_covers_hq(c[1])
+                    ],
+                }  # fmt: skip
 
     def _survey(self, survey) -> dict:
         answers = json.loads(survey["answers"] or "{}")
@@ -278,16 +329,16 @@ class ExportService:
             "business_name": survey["business_name"],
             "status": survey["status"],
             "answers": answers,
-            "follow_up_date": _iso(survey["follow_up_date"]),
-            "updated_at": _iso(survey["updated_at"]),
-            "completed_at": _iso(survey["completed_at"]),
+            "follow_up_date": _text(survey["follow_up_date"]),
+            "updated_at": _text(survey["updated_at"]),
+            "completed_at": _text(survey["completed_at"]),
             "result": None,
         }
         checklist = self.checklists.get(survey["sector"])
         if checklist is not None:
             from outreach.engagements.survey import score
 
-            day = (survey["completed_at"] or survey["updated_at"]).date()
+            day = dt.date.fromisoformat(str(survey["completed_at"] or survey["updated_at"])[:10])
             result = score(checklist, answers, day)
             document["result"] = {
                 "overall": None if result.overall is None else round(result.overall, 1),
@@ -296,45 +347,3 @@ class ExportService:
                 "recommendations": len(result.recommendations),
             }
         return document
-
-    @staticmethod
-    def _record(row, children: dict[str, dict]) -> dict:
-        if row["deleted_at"] is not None:
-            return {
-                "id": row["id"],
-                "version": row["version"],
-                "laptop_id": row["laptop_id"],
-                "tombstone": True,
-                "deleted_at": _iso(row["deleted_at"]),
-                "updated_at": _iso(row["updated_at"]),
-            }
-        extra = children.get(row["id"], {})
-        return {
-            "id": row["id"],
-            "version": row["version"],
-            "laptop_id": row["laptop_id"],
-            "kind": row["kind"],
-            "starts_at": _iso(row["starts_at"]),
-            "ends_at": _iso(row["ends_at"]),
-            "venue": row["venue"],
-            "district": row["district"],
-            "officer": row["officer"],
-            "team": row["team"],
-            "people_engaged": row["people_engaged"],
-            "notes": row["notes"],
-            "burglary_date": _iso(row["burglary_date"]),
-            "doors_knocked": row["doors_knocked"],
-            "doors_answered": row["doors_answered"],
-            "doors_leafleted": row["doors_leafleted"],
-            "strands": row["strands"].split(),
-            "audiences": row["audiences"].split(),
-            "partners": row["partners"].split(),
-            "is_demo": bool(row["is_demo"]),
-            "created_at": _iso(row["created_at"]),
-            "updated_at": _iso(row["updated_at"]),
-            "leaflets": extra.get("leaflets", []),
-            "concerns": extra.get("concerns", []),
-            "follow_ups": extra.get("follow_ups", []),
-            "survey": extra.get("survey"),
-            "contacts": extra.get("contacts", []),
-        }
