@@ -444,27 +444,10 @@ def cmd_hq_import(args: argparse.Namespace) -> int:
 
 def hq_names():
     """Names of strands, districts, teams and languages for HQ's reports."""
-    from babel import Locale
-
+    from outreach.hq.report import report_names
     from outreach.reference import shipped_reference
 
-    reference = shipped_reference()
-    library = _library()
-    strands = {s.id: s.name for s in library.strands}
-
-    def names(kind: str, ident: str) -> str:
-        if kind == "strand":
-            return strands.get(ident, ident)
-        if kind == "language":
-            try:
-                return Locale.parse(ident.replace("-", "_")).get_display_name("en") or ident
-            except (ValueError, TypeError):
-                return ident
-        if kind in ("district", "team"):
-            return reference.name(kind, ident)
-        return ident
-
-    return names
+    return report_names(_library(), shipped_reference())
 
 
 def cmd_hq_report(args: argparse.Namespace) -> int:

@@ -29,6 +29,28 @@ def plain_names(_kind: str, ident: str) -> str:
     return ident
 
 
+def report_names(library, reference) -> Names:
+    """Names of strands (advice library), districts and teams (reference lists) and
+    languages (CLDR, in English) for reports and the dashboard."""
+    from babel import Locale
+
+    strands = {s.id: s.name for s in library.strands}
+
+    def names(kind: str, ident: str) -> str:
+        if kind == "strand":
+            return strands.get(ident, ident)
+        if kind == "language":
+            try:
+                return Locale.parse(ident.replace("-", "_")).get_display_name("en") or ident
+            except (ValueError, TypeError):
+                return ident
+        if kind in ("district", "team"):
+            return reference.name(kind, ident)
+        return ident
+
+    return names
+
+
 @dataclass
 class Summary:
     """The figures every report and the dashboard show."""
