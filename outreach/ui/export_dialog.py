@@ -215,9 +215,9 @@ class ExportDialog(QDialog):
             _("Premises surveys: {n}").format(n=format_number(counts["surveys"])),
             _("Contacts whose consent covers HQ: {n}").format(n=format_number(counts["contacts"])),
             "",
-            _("Everything") if summary.full else _("Changes since {when}").format(
-                when=(result.since or _("the start")).replace("T", " ")
-            ),
+            _("Everything on this laptop")
+            if summary.full or result.since is None
+            else _("Changes since the export of {when}").format(when=result.since.replace("T", " ")),
             _("Signed by laptop {laptop} ({officer})").format(
                 laptop=summary.laptop_id, officer=summary.officer
             ),

@@ -37,6 +37,7 @@ from outreach.i18n import _, format_number
 from outreach.ui.background import BackgroundTask
 
 BAR_COLOUR = QColor("#1f5fa8")
+TOP = 15  # bars per horizontal chart (14 strands, all districts); the rest summed as "Others"
 
 
 def _bar_chart(title: str, rows: list[tuple[str, int]], horizontal: bool) -> QChart:
@@ -47,11 +48,14 @@ def _bar_chart(title: str, rows: list[tuple[str, int]], horizontal: bool) -> QCh
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     values = QBarSet(title)
     values.setColor(BAR_COLOUR)
+    if horizontal and len(rows) > TOP:
+        rest = sum(v for _l, v in rows[TOP - 1 :])
+        rows = [*rows[: TOP - 1], (_("Others ({n})").format(n=len(rows) - TOP + 1), rest)]
     labels = []
     ordered = list(reversed(rows)) if horizontal else rows
     for label, value in ordered:
         values.append(value)
-        labels.append(label)
+        labels.append(label if len(label) <= 28 else label[:27] + "…")
     series = QHorizontalBarSeries() if horizontal else QBarSeries()
     series.append(values)
     chart.addSeries(series)
@@ -59,7 +63,8 @@ def _bar_chart(title: str, rows: list[tuple[str, int]], horizontal: bool) -> QCh
     categories.append(labels or [""])
     numbers = QValueAxis()
     numbers.setLabelFormat("%d")
-    numbers.setRange(0, max([v for _l, v in rows] or [1]) * 1.05)
+    numbers.setRange(0, max([v for _l, v in rows] or [1]))
+    numbers.applyNiceNumbers()
     if horizontal:
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(numbers, Qt.AlignmentFlag.AlignBottom)
@@ -70,8 +75,9 @@ def _bar_chart(title: str, rows: list[tuple[str, int]], horizontal: bool) -> QCh
     series.attachAxis(categories)
     series.attachAxis(numbers)
     font = categories.labelsFont()
-    font.setPointSizeF(max(6.5, font.pointSizeF() - 2))
+    font.setPointSizeF(7.5)
     categories.setLabelsFont(font)
+    categories.setTruncateLabels(False)
     numbers.setLabelsFont(font)
     return chart
 
@@ -107,14 +113,14 @@ class HqView(QWidget):
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setAccessibleName(_("Import log"))
-        self.log.setMaximumHeight(110)
+        self.log.setMaximumHeight(90)
         self.totals_labels = {key: QLabel() for key in ("engagements", "people", "leaflets",
                                                         "laptops")}  # fmt: skip
         self.chart_views = {key: QChartView() for key in ("strand", "district", "month",
                                                           "language")}  # fmt: skip
         for view in self.chart_views.values():
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumSize(360, 250)
+            view.setMinimumSize(380, 300)
 
         top = QHBoxLayout()
         top.addWidget(QLabel(_("HQ database:")))
@@ -298,8 +304,8 @@ class HqView(QWidget):
                        [(n("strand", s), c) for s, c, _p in summary.by_strand], True),
             "district": (_("Engagements by district"),
                          [(n("district", d), c) for d, c, _p in summary.by_district], True),
-            "month": (_("Engagements by month (last 24 months)"),
-                      [(m or "?", c) for m, c, _p in summary.by_month[-24:]], False),
+            "month": (_("Engagements by month (last 18 months)"),
+                      [(m or "?", c) for m, c, _p in summary.by_month[-18:]], False),
             "language": (_("Leaflets by language"),
                          [(n("language", lang), c) for lang, c in summary.leaflets_by_language],
                          True),
