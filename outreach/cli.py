@@ -344,12 +344,14 @@ def _hq_service(args: argparse.Namespace):
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
     from outreach.hq.merge import HqService
-    from outreach.hq.schema import hq_engine
+    from outreach.hq.schema import NewerHqSchemaError, hq_engine
 
     folder = _hq_folder(args)
     url = args.db or f"sqlite:///{folder / 'hq.db'}"
     try:
         engine = hq_engine(url)
+    except NewerHqSchemaError as exc:
+        raise CommandError(str(exc)) from exc
     except (ArgumentError, SQLAlchemyError, ImportError) as exc:
         raise CommandError(
             _("Cannot open the HQ database {url}: {error}").format(url=url, error=exc)

@@ -20,7 +20,10 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    select,
 )
+
+from outreach.i18n import _
 
 SCHEMA_VERSION = 1
 metadata = MetaData()
@@ -153,8 +156,23 @@ def hq_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     metadata.create_all(engine)
     with engine.begin() as connection:
-        if connection.execute(hq_meta.select()).first() is None:
+        row = connection.execute(
+            select(hq_meta.c.value).where(hq_meta.c.key == "schema_version")
+        ).first()
+        if row is None:
             connection.execute(
                 hq_meta.insert(), [{"key": "schema_version", "value": str(SCHEMA_VERSION)}]
             )
+        elif int(row[0]) > SCHEMA_VERSION:
+            engine.dispose()
+            raise NewerHqSchemaError(
+                _(
+                    "The HQ database was written by a newer version of Outreach (schema "
+                    "{found}); install that version. Nothing was changed."
+                ).format(found=row[0])
+            )
     return engine
+
+
+class NewerHqSchemaError(Exception):
+    """HQ's database comes from a newer Outreach."""

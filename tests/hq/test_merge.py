@@ -107,3 +107,18 @@ def test_survey_results_travel(tmp_path, laptops, hq_folder):
     assert survey_json["business_name"] == "Corner Shop Ltd"
     assert survey_json["status"] == "complete" or survey_json["completed_at"]
     assert survey_json["result"]["answered"] == 1
+
+
+def test_an_hq_database_from_a_newer_outreach_is_refused_untouched(tmp_path):
+    import pytest
+    from sqlalchemy import update
+
+    from outreach.hq.schema import NewerHqSchemaError, hq_engine, hq_meta
+
+    url = f"sqlite:///{tmp_path / 'hq.db'}"
+    engine = hq_engine(url)
+    with engine.begin() as c:
+        c.execute(update(hq_meta).where(hq_meta.c.key == "schema_version").values(value="99"))
+    engine.dispose()
+    with pytest.raises(NewerHqSchemaError, match="schema 99"):
+        hq_engine(url)
