@@ -126,7 +126,7 @@ def sqlite_bulk(db: Path, work: Path) -> float:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{fresh}{suffix}").unlink(missing_ok=True)
     hq_engine(f"sqlite:///{fresh}").dispose()  # the same schema and indexes, empty
-    script = "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nBEGIN;\n" + "".join(
+    script = "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nPRAGMA cache_size=-65536;\nBEGIN;\n" + "".join(
         f".import --csv --skip 1 {work / name}.csv {name}\n" for name in table_names()
     ) + "COMMIT;\n"  # fmt: skip
     t0 = time.perf_counter()
