@@ -369,6 +369,217 @@ def cmd_leaflet(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_service(args: argparse.Namespace):
+    from outreach.exchange.export import ExportService
+    from outreach.paths import data_dir
+
+    services = _record_services(args)
+    folder = data_dir(args.data_dir)
+    return services, ExportService(
+        services.engine, folder, services.engagements.actor, services.surveys.checklists
+    )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from outreach.exchange.export import ExportError
+
+    services, exporter = _export_service(args)
+    try:
+        result = exporter.export(
+            Path(args.out),
+            full=args.all,
+            hq_key_file=Path(args.hq_key) if args.hq_key else None,
+        )
+    except ExportError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        services.close()
+    if args.json:
+        _emit_json(result.to_json())
+    else:
+        counts = result.summary.counts
+        print(
+            _(
+                "Wrote {path}: {engagements} engagements and {tombstones} deletions ({kind})."
+            ).format(
+                path=result.summary.path,
+                engagements=counts["engagements"],
+                tombstones=counts["tombstones"],
+                kind=_("everything") if result.summary.full else _("changes since the last export"),
+            )
+        )
+    return EXIT_OK
+
+
+def cmd_key_show(args: argparse.Namespace) -> int:
+    import json as json_module
+
+    from outreach.exchange.keys import KeyFileError
+
+    services, exporter = _export_service(args)
+    try:
+        key = exporter.laptop_key()
+    except KeyFileError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        services.close()
+    document = key.to_json()
+    if args.out:
+        Path(args.out).write_text(json_module.dumps(document, indent=2) + "\n", encoding="utf-8")
+    if args.json:
+        _emit_json(document)
+    elif args.out:
+        print(
+            _("Wrote this laptop's public key to {path} (fingerprint {fp}); take it to HQ.").format(
+                path=args.out, fp=key.fingerprint
+            )
+        )
+    else:
+        print(json_module.dumps(document, indent=2))
+    return EXIT_OK
+
+
+def _hq_folder(args: argparse.Namespace) -> Path:
+    from outreach.paths import data_dir
+
+    folder = data_dir(args.data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _hq_service(args: argparse.Namespace):
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from outreach.hq.merge import HqService
+    from outreach.hq.schema import NewerHqSchemaError, hq_engine
+
+    folder = _hq_folder(args)
+    url = args.db or f"sqlite:///{folder / 'hq.db'}"
+    try:
+        engine = hq_engine(url)
+    except NewerHqSchemaError as exc:
+        raise CommandError(str(exc)) from exc
+    except (ArgumentError, SQLAlchemyError, ImportError) as exc:
+        raise CommandError(
+            _("Cannot open the HQ database {url}: {error}").format(url=url, error=exc)
+        ) from exc
+    return HqService(engine, folder)
+
+
+def cmd_hq_init(args: argparse.Namespace) -> int:
+    from outreach.exchange.keys import HQ_PUBLIC_FILE, KeyFileError, init_hq_key
+
+    service = _hq_service(args)
+    service.engine.dispose()
+    try:
+        public, created = init_hq_key(service.data_dir)
+    except KeyFileError as exc:
+        raise CommandError(str(exc)) from exc
+    written = service.data_dir / HQ_PUBLIC_FILE
+    if args.out:
+        public.write(Path(args.out))
+        written = Path(args.out)
+    if args.json:
+        _emit_json({"created": created, "public_key_file": str(written), **public.to_json()})
+    else:
+        print(
+            (_("Made HQ's key pair.") if created else _("HQ's key pair already exists."))
+            + " "
+            + _("Public key (give it to every laptop): {path}; fingerprint {fp}.").format(
+                path=written, fp=public.fingerprint
+            )
+        )
+    return EXIT_OK
+
+
+def cmd_hq_enrol(args: argparse.Namespace) -> int:
+    from outreach.exchange.keys import KeyFileError, LaptopPublicKey
+
+    try:
+        key = LaptopPublicKey.read(Path(args.key_file))
+    except KeyFileError as exc:
+        raise CommandError(str(exc)) from exc
+    service = _hq_service(args)
+    try:
+        new = service.enrol(key)
+    finally:
+        service.engine.dispose()
+    if args.json:
+        _emit_json({"enrolled": True, "new": new, **key.to_json()})
+    else:
+        print(
+            _("Enrolled laptop {laptop} ({officer}), key fingerprint {fp}.").format(
+                laptop=key.laptop_id, officer=key.officer or "?", fp=key.fingerprint
+            )
+        )
+    return EXIT_OK
+
+
+def cmd_hq_import(args: argparse.Namespace) -> int:
+    from outreach.hq.merge import HqError, totals
+
+    service = _hq_service(args)
+    try:
+        outcomes = service.import_bundles([Path(p) for p in args.files])
+    except HqError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        service.engine.dispose()
+    counts = totals(outcomes)
+    if args.json:
+        _emit_json({"counts": counts, "bundles": [o.to_json() for o in outcomes]})
+    else:
+        for outcome in outcomes:
+            if outcome.ok:
+                c = outcome.counts
+                print(
+                    _("{path}: new {new}, updated {updated}, unchanged {unchanged}, "
+                      "deleted {deleted}").format(path=outcome.path, **c)
+                )  # fmt: skip
+        print(
+            _("Total: new {new}, updated {updated}, unchanged {unchanged}, deleted {deleted}, "
+              "rejected {rejected}").format(**counts)
+        )  # fmt: skip
+    for outcome in outcomes:
+        if not outcome.ok:
+            print(
+                _("outreach: refused {path}: {error}").format(
+                    path=outcome.path, error=outcome.error
+                ),
+                file=sys.stderr,
+            )
+    return EXIT_FAILURE if counts["rejected"] else EXIT_OK
+
+
+def hq_names():
+    """Names of strands, districts, teams and languages for HQ's reports."""
+    from outreach.hq.report import report_names
+    from outreach.reference import shipped_reference
+
+    return report_names(_library(), shipped_reference())
+
+
+def cmd_hq_report(args: argparse.Namespace) -> int:
+    from outreach.hq.report import ReportError, write_report
+
+    service = _hq_service(args)
+    try:
+        summary = write_report(service.engine, Path(args.out), hq_names())
+    except ReportError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        service.engine.dispose()
+    if args.json:
+        _emit_json({"path": args.out, **summary.to_json()})
+    else:
+        print(
+            _("Wrote {path}: {n} engagements, {people} people engaged.").format(
+                path=args.out, n=summary.engagements, people=summary.people
+            )
+        )
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from outreach.ui.app import run_gui
 
@@ -474,6 +685,60 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id", metavar="ID")
     show.add_argument("--json", action="store_true", help=_("print JSON"))
     show.set_defaults(func=cmd_engagement_show)
+
+    export = commands.add_parser(
+        "export", parents=[common], help=_("write a bundle of the engagement log for HQ")
+    )
+    export.add_argument("--out", required=True, metavar="FILE", help=_("bundle file to write"))
+    export.add_argument(
+        "--all", action="store_true", help=_("everything, not only changes since the last export")
+    )
+    export.add_argument(
+        "--hq-key", metavar="FILE", help=_("HQ's public key file (kept for later exports)")
+    )
+    export.add_argument("--json", action="store_true", help=_("print JSON"))
+    export.set_defaults(func=cmd_export)
+
+    key = commands.add_parser("key", parents=[common], help=_("this laptop's signing key"))
+    key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    key_show = key_commands.add_parser(
+        "show", parents=[common], help=_("print (or write) the public key HQ enrols")
+    )
+    key_show.add_argument("--out", metavar="FILE", help=_("write the key to this file"))
+    key_show.add_argument("--json", action="store_true", help=_("print JSON"))
+    key_show.set_defaults(func=cmd_key_show)
+
+    hq = commands.add_parser("hq", parents=[common], help=_("HQ: merge bundles and report"))
+    hq_commands = hq.add_subparsers(dest="hq_command", metavar="ACTION", required=True)
+    db_help = _("HQ database as a SQLAlchemy URL (default: sqlite file hq.db in the data folder)")
+    hq_init = hq_commands.add_parser(
+        "init", parents=[common], help=_("make HQ's key pair and database")
+    )
+    hq_init.add_argument("--db", metavar="URL", help=db_help)
+    hq_init.add_argument("--out", metavar="FILE", help=_("also write the public key here"))
+    hq_init.add_argument("--json", action="store_true", help=_("print JSON"))
+    hq_init.set_defaults(func=cmd_hq_init)
+    hq_enrol = hq_commands.add_parser(
+        "enrol", parents=[common], help=_("register a laptop's public key")
+    )
+    hq_enrol.add_argument("key_file", metavar="LAPTOP_KEY_FILE")
+    hq_enrol.add_argument("--db", metavar="URL", help=db_help)
+    hq_enrol.add_argument("--json", action="store_true", help=_("print JSON"))
+    hq_enrol.set_defaults(func=cmd_hq_enrol)
+    hq_import = hq_commands.add_parser(
+        "import", parents=[common], help=_("merge bundles into HQ's database")
+    )
+    hq_import.add_argument("files", nargs="+", metavar="FILE")
+    hq_import.add_argument("--db", metavar="URL", help=db_help)
+    hq_import.add_argument("--json", action="store_true", help=_("print JSON"))
+    hq_import.set_defaults(func=cmd_hq_import)
+    hq_report = hq_commands.add_parser(
+        "report", parents=[common], help=_("write a spreadsheet, CSV or PDF report")
+    )
+    hq_report.add_argument("--out", required=True, metavar="FILE.xlsx|.csv|.pdf")
+    hq_report.add_argument("--db", metavar="URL", help=db_help)
+    hq_report.add_argument("--json", action="store_true", help=_("print JSON"))
+    hq_report.set_defaults(func=cmd_hq_report)
     return parser
 
 

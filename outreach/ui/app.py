@@ -98,6 +98,7 @@ def start(data_dir_arg: str | None = None) -> tuple[QApplication, MainWindow, Da
     folder = data_dir(data_dir_arg)
     settings = SettingsStore(config_dir(folder, explicit_data=data_dir_arg is not None))
     window = build_main_window(app, settings, cache_dir=folder / CACHE_FOLDER)
+    window.data_folder = folder
     window.show()
     opener = DatabaseOpener(folder, window)
     opener.failed.connect(window.show_storage_error)

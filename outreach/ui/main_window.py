@@ -31,6 +31,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.advice_browser, "")
         self.setCentralWidget(self.tabs)
         self.records = None
+        self.data_folder = None  # set by start(); the default data folder otherwise
+        self.hq_view = None
         self.engagement_log = None
         self.follow_ups_panel = None
         self._build_actions()
@@ -52,6 +54,11 @@ class MainWindow(QMainWindow):
         self.leaflet_action.setShortcut(QKeySequence.StandardKey.Print)
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addAction(self.leaflet_action)
+        self.export_action = QAction(self)
+        self.export_action.setEnabled(False)  # once the records are open
+        self.hq_action = QAction(self)
+        self.file_menu.addAction(self.export_action)
+        self.file_menu.addAction(self.hq_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = self.menuBar().addMenu("")
@@ -67,6 +74,8 @@ class MainWindow(QMainWindow):
         self.preferences_action.triggered.connect(self.open_preferences)
         self.about_action.triggered.connect(self.show_about)
         self.leaflet_action.triggered.connect(self.open_leaflet)
+        self.export_action.triggered.connect(self.open_export)
+        self.hq_action.triggered.connect(self.open_hq)
         # A bound method, so Qt disconnects it when this window is destroyed.
         language.changed.connect(self._on_language_changed)
 
@@ -88,6 +97,7 @@ class MainWindow(QMainWindow):
         self.engagement_log.leaflet_requested.connect(self.open_leaflet)
         self.tabs.addTab(self.engagement_log, "")
         self.tabs.addTab(self.follow_ups_panel, "")
+        self.export_action.setEnabled(True)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -102,6 +112,8 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(_("&Quit"))
         self.leaflet_action.setText(_("&Leaflet…"))
         self.leaflet_action.setToolTip(_("Make, preview and print a leaflet of the topic shown"))
+        self.export_action.setText(_("E&xport to HQ…"))
+        self.hq_action.setText(_("&HQ: merge bundles and dashboard…"))
         self.find_action.setText(_("&Find advice"))
         self.preferences_action.setText(_("&Preferences…"))
         self.about_action.setText(_("&About {app}").format(app=APP_NAME))
@@ -144,6 +156,49 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _folder(self):
+        from outreach.paths import data_dir
+
+        return self.data_folder or data_dir(None)
+
+    def export_dialog(self):
+        """The export dialog over this laptop's records (not shown)."""
+        from pathlib import Path
+
+        from outreach.exchange.export import ExportService
+        from outreach.ui.export_dialog import ExportDialog
+
+        records = self.records
+        exporter = ExportService(
+            records.engine, self._folder(), records.engagements.actor, records.surveys.checklists
+        )
+        documents = Path.home() / "Documents"
+        return ExportDialog(exporter, documents if documents.is_dir() else Path.home(), self)
+
+    def open_export(self) -> None:
+        if self.records is None:
+            return
+        dialog = self.export_dialog()
+        dialog.exec()
+        dialog.deleteLater()
+
+    def open_hq(self) -> None:
+        """HQ's window (one per main window), reading the HQ database in the data folder."""
+        from outreach.hq.report import report_names
+        from outreach.reference import shipped_reference
+        from outreach.ui.hq_view import HqView
+
+        if self.hq_view is None:
+            names = report_names(self._library, shipped_reference())
+            self.hq_view = HqView(self._folder(), names)
+            self.hq_view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.hq_view.destroyed.connect(self._hq_closed)
+        self.hq_view.show()
+        self.hq_view.raise_()
+
+    def _hq_closed(self) -> None:
+        self.hq_view = None
 
     def find_advice(self) -> None:
         """Ctrl+F: go to the advice library and put the cursor in its search box."""

@@ -1,0 +1,416 @@
+"""The bundle format: a signed zip (manifest + JSON lines + CSV), sealed to HQ's key.
+
+Writing streams records into the zip; reading checks everything before anything is
+returned: envelope, zip safety (paths, member count, sizes, compression ratio), format
+version, the laptop's enrolment and signature, and each member's SHA-256.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from outreach.exchange.envelope import EnvelopeError, open_sealed, seal
+from outreach.exchange.keys import HqPublicKey, LaptopPublicKey
+from outreach.i18n import _
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+RECORDS = "engagements.jsonl"
+TABLE = "engagements.csv"
+MEMBERS = (RECORDS, TABLE)
+MAX_MEMBERS = 16
+MAX_BUNDLE_BYTES = 1 << 30  # 1 GiB on disk
+MAX_UNCOMPRESSED = 4 << 30  # 4 GiB once unpacked
+MAX_RATIO = 200  # JSON lines of engagements compress ~10:1; a bomb compresses ~1000:1
+MAX_MANIFEST = 1 << 20
+
+CSV_COLUMNS = (
+    "id", "version", "deleted", "kind", "starts_at", "ends_at", "venue", "district",
+    "officer", "team", "people_engaged", "strands", "audiences", "partners", "leaflets",
+    "concerns", "follow_ups", "doors_knocked", "doors_answered", "doors_leafleted",
+    "is_demo", "updated_at",
+)  # fmt: skip
+
+
+class BundleError(Exception):
+    """A bundle is refused; the message names the problem. Nothing was imported."""
+
+
+class UnknownLaptopError(BundleError):
+    """The bundle's laptop is not enrolled at HQ."""
+
+    def __init__(self, message: str, laptop_id: str, officer: str) -> None:
+        super().__init__(message)
+        self.laptop_id = laptop_id
+        self.officer = officer
+
+
+@dataclass
+class BundleSummary:
+    """What went into a bundle."""
+
+    path: Path
+    laptop_id: str
+    officer: str
+    created_at: str
+    full: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    size: int = 0
+
+
+def _csv_row(record: dict) -> list[object]:
+    if record.get("tombstone"):
+        return (
+            [record["id"], record["version"], 1]
+            + [""] * (len(CSV_COLUMNS) - 4)
+            + [record.get("updated_at", "")]
+        )
+    return [
+        record["id"],
+        record["version"],
+        0,
+        record["kind"],
+        record["starts_at"],
+        record["ends_at"] or "",
+        record["venue"],
+        record["district"],
+        record["officer"],
+        record["team"],
+        record["people_engaged"],
+        " ".join(record["strands"]),
+        " ".join(record["audiences"]),
+        " ".join(record["partners"]),
+        sum(x["count"] for x in record["leaflets"]),
+        len(record["concerns"]),
+        len(record["follow_ups"]),
+        "" if record["doors_knocked"] is None else record["doors_knocked"],
+        "" if record["doors_answered"] is None else record["doors_answered"],
+        "" if record["doors_leafleted"] is None else record["doors_leafleted"],
+        int(bool(record["is_demo"])),
+        record["updated_at"],
+    ]
+
+
+class _Hashing:
+    """A zip member writer that hashes and counts what goes through it."""
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.sha.update(data)
+        self.size += len(data)
+        self.handle.write(data)
+
+
+def write_bundle(
+    out: Path,
+    records: Iterable[dict],
+    *,
+    laptop: LaptopPublicKey,
+    signing_key: Ed25519PrivateKey,
+    hq_key: HqPublicKey,
+    full: bool,
+    since: str | None,
+    app_version: str,
+    progress: Callable[[int], None] | None = None,
+) -> BundleSummary:
+    """Write ``records`` (engagement dicts, see docs/bundle-format.md) as a sealed bundle.
+
+    The file appears at ``out`` only when complete (written beside it, then renamed).
+    """
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    counts = {"engagements": 0, "tombstones": 0, "leaflets": 0, "concerns": 0,
+              "follow_ups": 0, "surveys": 0, "contacts": 0}  # fmt: skip
+    buffer = io.BytesIO()
+    hashes: dict[str, dict] = {}
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        # A zip takes one member at a time: the CSV waits in a spooled file meanwhile.
+        with tempfile.SpooledTemporaryFile(max_size=64 << 20) as table_file:
+            with zf.open(RECORDS, "w", force_zip64=True) as raw_lines:
+                lines = _Hashing(raw_lines)
+                table_bytes = _Hashing(table_file)
+                text = io.StringIO()
+                writer = csv.writer(text, lineterminator="\r\n")
+                writer.writerow(CSV_COLUMNS)
+                chunk: list[str] = []
+                for record in records:
+                    if record.get("tombstone"):
+                        counts["tombstones"] += 1
+                    else:
+                        counts["engagements"] += 1
+                        counts["leaflets"] += len(record["leaflets"])
+                        counts["concerns"] += len(record["concerns"])
+                        counts["follow_ups"] += len(record["follow_ups"])
+                        counts["surveys"] += record.get("survey") is not None
+                        counts["contacts"] += len(record.get("contacts", ()))
+                    chunk.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+                    writer.writerow(_csv_row(record))
+                    if len(chunk) >= 2000:
+                        lines.write(("\n".join(chunk) + "\n").encode("utf-8"))
+                        table_bytes.write(text.getvalue().encode("utf-8"))
+                        text.seek(0)
+                        text.truncate()
+                        chunk.clear()
+                        if progress:
+                            progress(counts["engagements"] + counts["tombstones"])
+                if chunk:
+                    lines.write(("\n".join(chunk) + "\n").encode("utf-8"))
+                table_bytes.write(text.getvalue().encode("utf-8"))
+            table_file.seek(0)
+            with zf.open(TABLE, "w", force_zip64=True) as raw_table:
+                shutil.copyfileobj(table_file, raw_table, 1 << 20)
+        for name, hashed in ((RECORDS, lines), (TABLE, table_bytes)):
+            hashes[name] = {"sha256": hashed.sha.hexdigest(), "size": hashed.size}
+        manifest = {
+            "format": FORMAT,
+            "laptop_id": laptop.laptop_id,
+            "officer": laptop.officer,
+            "laptop_key_fingerprint": laptop.fingerprint,
+            "created_at": created,
+            "full": full,
+            "since": since,
+            "app_version": app_version,
+            "counts": counts,
+            "members": hashes,
+        }
+        manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+        zf.writestr(MANIFEST, manifest_bytes)
+        zf.writestr(SIGNATURE, signing_key.sign(manifest_bytes).hex() + "\n")
+    sealed = seal(buffer.getvalue(), hq_key)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temp = out.with_name(out.name + ".part")
+    with open(temp, "wb") as handle:
+        handle.write(sealed)
+        handle.flush()
+    temp.replace(out)
+    if progress:
+        progress(counts["engagements"] + counts["tombstones"])
+    return BundleSummary(out, laptop.laptop_id, laptop.officer, created, full, counts, len(sealed))
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+@dataclass
+class VerifiedBundle:
+    """A bundle whose envelope, zip, manifest, signature and member hashes all checked out."""
+
+    path: Path
+    sha256: str
+    manifest: dict
+    records: list[dict]
+
+    @property
+    def laptop_id(self) -> str:
+        return self.manifest["laptop_id"]
+
+
+def _safe_name(name: str) -> None:
+    path = PurePosixPath(name)
+    if (
+        name.startswith(("/", "\\"))
+        or "\\" in name
+        or ".." in path.parts
+        or (len(name) > 1 and name[1] == ":")
+    ):
+        raise BundleError(
+            _("The bundle holds a member whose path escapes its folder: {name!r}.").format(
+                name=name
+            )
+        )
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise BundleError(
+            _("The bundle's zip is corrupt or truncated ({error}).").format(error=exc)
+        ) from exc
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise BundleError(
+            _("The bundle holds {n} members, more than the {limit} allowed.").format(
+                n=len(infos), limit=MAX_MEMBERS
+            )
+        )
+    total = 0
+    for info in infos:
+        _safe_name(info.filename)
+        total += info.file_size
+        if info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise BundleError(
+                _(
+                    "The bundle member {name!r} would expand {ratio:.0f} times (a decompression "
+                    "bomb); refused."
+                ).format(name=info.filename, ratio=info.file_size / max(info.compress_size, 1))
+            )
+    if total > MAX_UNCOMPRESSED:
+        raise BundleError(
+            _(
+                "The bundle would unpack to {size} MB, more than the {limit} MB allowed "
+                "(a decompression bomb?); refused."
+            ).format(size=total >> 20, limit=MAX_UNCOMPRESSED >> 20)
+        )
+    names = {info.filename for info in infos}
+    expected = {MANIFEST, SIGNATURE, *MEMBERS}
+    if names != expected:
+        missing = sorted(expected - names)
+        extra = sorted(names - expected)
+        raise BundleError(
+            _("The bundle's members are wrong (missing: {missing}; unexpected: {extra}).").format(
+                missing=", ".join(missing) or "-", extra=", ".join(extra) or "-"
+            )
+        )
+    return zf
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    try:
+        with zf.open(name) as handle:
+            data = handle.read(limit + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise BundleError(
+            _("The bundle member {name!r} is corrupt ({error}).").format(name=name, error=exc)
+        ) from exc
+    if len(data) > limit:
+        raise BundleError(_("The bundle member {name!r} is too large.").format(name=name))
+    return data
+
+
+def read_manifest(zf: zipfile.ZipFile) -> dict:
+    raw = _read_member(zf, MANIFEST, MAX_MANIFEST)
+    try:
+        manifest = json.loads(raw)
+    except ValueError as exc:
+        raise BundleError(_("The bundle's manifest is not valid JSON ({error}).").format(
+            error=exc)) from exc  # fmt: skip
+    if not isinstance(manifest, dict):
+        raise BundleError(_("The bundle's manifest is not a JSON object."))
+    version = manifest.get("format")
+    if not isinstance(version, int):
+        raise BundleError(_("The bundle's manifest names no format version."))
+    if version > FORMAT:
+        raise BundleError(
+            _(
+                "The bundle uses format {found}, newer than this Outreach reads ({known}). "
+                "Update Outreach at HQ, then import it again."
+            ).format(found=version, known=FORMAT)
+        )
+    for key in ("laptop_id", "members", "created_at"):
+        if key not in manifest:
+            raise BundleError(_("The bundle's manifest lacks {key!r}.").format(key=key))
+    return manifest
+
+
+def read_bundle(
+    path: Path,
+    hq_private: X25519PrivateKey,
+    laptop_key: Callable[[str], LaptopPublicKey | None],
+) -> VerifiedBundle:
+    """Open, check and parse a bundle; raises :class:`BundleError` naming the problem."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BUNDLE_BYTES:
+            raise BundleError(
+                _("{path} is {size} MB, larger than any bundle ({limit} MB).").format(
+                    path=path, size=size >> 20, limit=MAX_BUNDLE_BYTES >> 20
+                )
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BundleError(
+            _("{path} cannot be read ({error}).").format(path=path, error=exc.strerror or exc)
+        ) from exc
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        plain = open_sealed(data, hq_private)
+    except EnvelopeError as exc:
+        raise BundleError(str(exc)) from exc
+    del data
+    zf = _open_zip(plain)
+    manifest = read_manifest(zf)
+    laptop_id = str(manifest["laptop_id"])
+    enrolled = laptop_key(laptop_id)
+    if enrolled is None:
+        officer = str(manifest.get("officer", ""))
+        raise UnknownLaptopError(
+            _(
+                "The bundle comes from laptop {laptop} ({officer}), which is not enrolled at "
+                "HQ. On that laptop run 'outreach key show --out laptop-key.json', bring the "
+                "file to HQ and run 'outreach hq enrol --db URL laptop-key.json', then import "
+                "again."
+            ).format(laptop=laptop_id, officer=officer or "?"),
+            laptop_id,
+            officer,
+        )
+    manifest_bytes = _read_member(zf, MANIFEST, MAX_MANIFEST)
+    signature_text = _read_member(zf, SIGNATURE, 1024)
+    try:
+        signature = bytes.fromhex(signature_text.decode("ascii").strip())
+        Ed25519PublicKey.from_public_bytes(enrolled.public_key).verify(signature, manifest_bytes)
+    except (InvalidSignature, ValueError, UnicodeDecodeError) as exc:
+        raise BundleError(
+            _(
+                "The bundle's signature does not match laptop {laptop}'s enrolled key: it "
+                "was altered or forged; refused."
+            ).format(laptop=laptop_id)
+        ) from exc
+    members = manifest["members"]
+    if not isinstance(members, dict) or set(members) != set(MEMBERS):
+        raise BundleError(_("The bundle's manifest does not list its members."))
+    contents: dict[str, bytes] = {}
+    for name in MEMBERS:
+        expected = members[name]
+        limit = min(int(expected.get("size", 0)), MAX_UNCOMPRESSED)
+        content = _read_member(zf, name, limit)
+        if hashlib.sha256(content).hexdigest() != expected.get("sha256"):
+            raise BundleError(
+                _("The bundle member {name!r} does not match its checksum: it was altered.").format(
+                    name=name
+                )
+            )
+        contents[name] = content
+    records = list(_parse_records(contents[RECORDS], laptop_id))
+    return VerifiedBundle(path, sha, manifest, records)
+
+
+def _parse_records(data: bytes, laptop_id: str) -> Iterator[dict]:
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            ident = record["id"]
+            version = record["version"]
+            if not isinstance(ident, str) or not isinstance(version, int) or version < 1:
+                raise ValueError(_("bad id or version"))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise BundleError(
+                _("Record {n} of the bundle is malformed ({error}).").format(n=number, error=exc)
+            ) from exc
+        if record.get("laptop_id") != laptop_id:
+            raise BundleError(
+                _("Record {id} claims another laptop ({other}) than the bundle's; refused.").format(
+                    id=ident, other=record.get("laptop_id")
+                )
+            )
+        yield record

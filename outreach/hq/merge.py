@@ -1,0 +1,290 @@
+"""HQ's side of the exchange: the laptop register, and merging bundles into one database.
+
+Each bundle is checked completely before anything is written, then merged in one
+transaction: the highest version of each engagement wins, tombstones delete, and a
+bundle seen before changes nothing. Imports take a write lock first, so two imports at
+once queue rather than interleave.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, delete, select, update
+
+from outreach.exchange.bundle import BundleError, VerifiedBundle, read_bundle
+from outreach.exchange.keys import KeyFileError, LaptopPublicKey, hq_private_key
+from outreach.hq.schema import CHILD_TABLES, contact, engagement, hq_meta, laptop
+from outreach.hq.schema import bundle as bundle_table
+from outreach.i18n import _
+
+CHUNK = 5000
+COUNT_KEYS = ("new", "updated", "unchanged", "deleted", "rejected")
+
+
+class HqError(Exception):
+    """An HQ operation cannot be done; the message says why."""
+
+
+@dataclass
+class BundleOutcome:
+    """What importing one bundle did (or why it was refused)."""
+
+    path: Path
+    laptop_id: str = ""
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict:
+        return {
+            "path": str(self.path),
+            "laptop_id": self.laptop_id,
+            "ok": self.ok,
+            "error": self.error,
+            "counts": self.counts,
+        }
+
+
+def totals(outcomes: Iterable[BundleOutcome]) -> dict[str, int]:
+    """Counts over many bundles; ``rejected`` is the number of bundles refused."""
+    result = dict.fromkeys(COUNT_KEYS, 0)
+    for outcome in outcomes:
+        for key in COUNT_KEYS:
+            result[key] += outcome.counts[key]
+        result["rejected"] += not outcome.ok
+    return result
+
+
+def _engagement_row(r: dict) -> tuple:
+    if r.get("tombstone"):
+        return (r["id"], r["version"], r["laptop_id"], True) + (None,) * 19 + (
+            str(r.get("updated_at") or ""), str(r.get("deleted_at") or ""), None)  # fmt: skip
+    starts = str(r["starts_at"])
+    survey = r.get("survey")
+    return (
+        r["id"], r["version"], r["laptop_id"], False, str(r["kind"]), starts, r.get("ends_at"),
+        starts[:7], str(r.get("venue", "")), str(r["district"]), str(r.get("officer", "")),
+        str(r.get("team", "")), int(r.get("people_engaged") or 0), str(r.get("notes", "")),
+        r.get("burglary_date"), r.get("doors_knocked"), r.get("doors_answered"),
+        r.get("doors_leafleted"), " ".join(r.get("strands", [])),
+        " ".join(r.get("audiences", [])), " ".join(r.get("partners", [])),
+        bool(r.get("is_demo")), r.get("created_at"), r.get("updated_at"), None,
+        None if survey is None else json.dumps(survey, ensure_ascii=False, sort_keys=True),
+    )  # fmt: skip
+
+
+def _child_rows(r: dict) -> tuple[list, list, list, list, list]:
+    ident = r["id"]
+    strands = [(ident, s) for s in dict.fromkeys(r.get("strands", []))]
+    leaflets: dict[tuple[str, str], int] = {}
+    for x in r.get("leaflets", []):
+        key = (str(x["topic"]), str(x["lang"]))
+        leaflets[key] = leaflets.get(key, 0) + int(x["count"])
+    concerns = [
+        (c["id"], ident, int(c["position"]), str(c["raised"]), str(c.get("action", "")),
+         str(c.get("status", "open")))
+        for c in r.get("concerns", [])
+    ]  # fmt: skip
+    follow_ups = [
+        (f["id"], ident, int(f["position"]), str(f["description"]), f.get("due"),
+         f.get("done_on"))
+        for f in r.get("follow_ups", [])
+    ]  # fmt: skip
+    contacts = [
+        (c["id"], ident, str(c["name"]), c.get("phone", ""), c.get("email", ""),
+         str(c["purpose"]), c.get("consent_version", ""), c.get("consent_at"),
+         str(c["retain_until"]))
+        for c in r.get("contacts", [])
+    ]  # fmt: skip
+    return (
+        strands,
+        [(ident, t, lang, n) for (t, lang), n in leaflets.items()],
+        concerns,
+        follow_ups,
+        contacts,
+    )
+
+
+def bulk_insert(connection: Connection, table, rows: Sequence[tuple]) -> None:
+    """Insert many rows fast: COPY on PostgreSQL, executemany on SQLite, Core elsewhere."""
+    if not rows:
+        return
+    names = [c.name for c in table.columns]
+    dialect = connection.dialect.name
+    if dialect == "postgresql" and connection.dialect.driver == "psycopg":
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    elif dialect == "sqlite":
+        marks = ", ".join("?" * len(names))
+        connection.exec_driver_sql(
+            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", list(rows)
+        )
+    else:
+        connection.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+
+
+class HqService:
+    """HQ's register of laptops and its merged database."""
+
+    def __init__(self, engine: Engine, data_dir: Path) -> None:
+        self._engine = engine
+        self.data_dir = data_dir
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    # -- register ------------------------------------------------------------------------
+    def enrol(self, key: LaptopPublicKey) -> bool:
+        """Register (or re-key) a laptop; returns True when it was not enrolled before."""
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        row = {
+            "laptop_id": key.laptop_id,
+            "officer": key.officer,
+            "public_key": base64.b64encode(key.public_key).decode("ascii"),
+            "fingerprint": key.fingerprint,
+            "enrolled_at": now,
+        }
+        with self._engine.begin() as connection:
+            known = connection.execute(
+                select(laptop.c.laptop_id).where(laptop.c.laptop_id == key.laptop_id)
+            ).first()
+            if known:
+                connection.execute(
+                    update(laptop).where(laptop.c.laptop_id == key.laptop_id).values(**row)
+                )
+            else:
+                connection.execute(laptop.insert(), [row])
+        return known is None
+
+    def laptops(self) -> list[dict]:
+        with self._engine.connect() as connection:
+            return [
+                dict(r._mapping)
+                for r in connection.execute(select(laptop).order_by(laptop.c.laptop_id))
+            ]
+
+    def laptop_key(self, laptop_id: str) -> LaptopPublicKey | None:
+        with self._engine.connect() as connection:
+            row = connection.execute(select(laptop).where(laptop.c.laptop_id == laptop_id)).first()
+        if row is None:
+            return None
+        return LaptopPublicKey(row.laptop_id, row.officer, base64.b64decode(row.public_key))
+
+    # -- import --------------------------------------------------------------------------
+    def import_bundles(
+        self,
+        paths: Sequence[Path],
+        progress: Callable[[int, int, BundleOutcome], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> list[BundleOutcome]:
+        """Import each bundle on its own (one refused bundle does not stop the others)."""
+        try:
+            private = hq_private_key(self.data_dir)
+        except KeyFileError as exc:
+            raise HqError(str(exc)) from exc
+        outcomes = []
+        for number, path in enumerate(paths, start=1):
+            if cancelled and cancelled():
+                break
+            outcomes.append(self._import_one(path, private))
+            if progress:
+                progress(number, len(paths), outcomes[-1])
+        return outcomes
+
+    def _import_one(self, path: Path, private) -> BundleOutcome:
+        outcome = BundleOutcome(path)
+        try:
+            verified = read_bundle(path, private, self.laptop_key)
+            outcome.laptop_id = verified.laptop_id
+            outcome.counts = self._merge(verified)
+        except BundleError as exc:
+            outcome.error = str(exc)
+        return outcome
+
+    def _merge(self, verified: VerifiedBundle) -> dict[str, int]:
+        latest: dict[str, dict] = {}
+        for record in verified.records:
+            seen = latest.get(record["id"])
+            if seen is None or record["version"] > seen["version"]:
+                latest[record["id"]] = record
+        try:
+            rows = {ident: _engagement_row(r) for ident, r in latest.items()}
+            children = {ident: _child_rows(r) for ident, r in latest.items()}
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BundleError(
+                _("A record of the bundle is malformed (missing or bad {error}).").format(error=exc)
+            ) from exc
+        counts = dict.fromkeys(COUNT_KEYS, 0)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        with self._engine.begin() as connection:
+            # One writer at a time: this takes the database's write lock (SQLite) or the
+            # row lock (PostgreSQL) before anything is read.
+            connection.execute(
+                update(hq_meta)
+                .where(hq_meta.c.key == "schema_version")
+                .values(value=hq_meta.c.value)
+            )
+            ids = list(latest)
+            existing: dict[str, tuple] = {}
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                for row in connection.execute(
+                    select(engagement.c.id, engagement.c.version, engagement.c.deleted,
+                           engagement.c.laptop_id).where(engagement.c.id.in_(chunk))
+                ):  # fmt: skip
+                    existing[row[0]] = (row[1], row[2], row[3])
+            winners: list[str] = []
+            replaced: list[str] = []
+            for ident, record in latest.items():
+                old = existing.get(ident)
+                if old is not None and old[2] != verified.laptop_id:
+                    raise BundleError(
+                        _("Record {id} belongs to laptop {owner}, not to this bundle's laptop; "
+                          "refused.").format(id=ident, owner=old[2])
+                    )  # fmt: skip
+                if old is not None and old[0] >= record["version"]:
+                    counts["unchanged"] += 1
+                    continue
+                if record.get("tombstone"):
+                    counts["deleted" if old is None or not old[1] else "updated"] += 1
+                else:
+                    counts["new" if old is None else "updated"] += 1
+                winners.append(ident)
+                if old is not None:
+                    replaced.append(ident)
+            for start in range(0, len(replaced), CHUNK):
+                chunk = replaced[start : start + CHUNK]
+                for table in CHILD_TABLES:
+                    connection.execute(delete(table).where(table.c.engagement_id.in_(chunk)))
+                connection.execute(delete(engagement).where(engagement.c.id.in_(chunk)))
+            bulk_insert(connection, engagement, [rows[i] for i in winners])
+            for position, table in enumerate(CHILD_TABLES):
+                bulk_insert(
+                    connection, table, [row for i in winners for row in children[i][position]]
+                )
+            connection.execute(
+                delete(contact).where(contact.c.retain_until < dt.date.today().isoformat())
+            )
+            seen = connection.execute(
+                select(bundle_table.c.sha256).where(bundle_table.c.sha256 == verified.sha256)
+            ).first()
+            if seen is None:
+                connection.execute(
+                    bundle_table.insert(),
+                    [{"sha256": verified.sha256, "laptop_id": verified.laptop_id,
+                      "created_at": str(verified.manifest["created_at"]), "imported_at": now,
+                      "records": len(verified.records)}],
+                )  # fmt: skip
+        return counts
