@@ -95,10 +95,11 @@ def make_backup(data_dir: Path, key: bytes | None, actor: str = "system") -> bac
         raise StorageError(
             _("There is no database in {folder} to back up.").format(folder=data_dir)
         )
-    target = backups.backup_database(path, "manual", key)
     engine = open_database(data_dir, key=key)
-    record_audit(engine, "backup", target.name, actor=actor)
+    # Recorded first, so the backup's own trail shows it was taken.
+    record_audit(engine, "backup", _("manual backup"), actor=actor)
     engine.dispose()
+    target = backups.backup_database(path, "manual", key)
     return next(b for b in backups.list_backups(path) if b.path == target)
 
 
