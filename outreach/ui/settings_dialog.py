@@ -1,10 +1,21 @@
-"""Preferences: the UI language and the default content language."""
+"""Preferences: the UI language, the default content language, the lock."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from outreach.advice import AdviceLibrary
 from outreach.i18n import _, available_ui_languages, language_name, native_language_name
@@ -20,7 +31,13 @@ def _language_label(code: str) -> str:
 class SettingsDialog(QDialog):
     """Edit a copy of the settings; the caller saves and applies them."""
 
-    def __init__(self, settings: Settings, library: AdviceLibrary, parent: QWidget | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        library: AdviceLibrary,
+        parent: QWidget | None = None,
+        on_passphrase: Callable[[], object] | None = None,
+    ):
         super().__init__(parent)
         self._settings = dataclasses.replace(settings)
         self.ui_language_combo = QComboBox()
@@ -39,12 +56,25 @@ class SettingsDialog(QDialog):
         self.ui_label.setBuddy(self.ui_language_combo)
         self.content_label = QLabel()
         self.content_label.setBuddy(self.content_language_combo)
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setRange(1, 240)
+        self.lock_minutes.setValue(settings.lock_after_minutes)
+        self.lock_label = QLabel()
+        self.lock_label.setBuddy(self.lock_minutes)
+        self.passphrase_button = QPushButton()
+        self.passphrase_button.setVisible(on_passphrase is not None)
+        if on_passphrase is not None:
+            # Keep what was chosen here, then ask for the passphrase once this dialog is gone.
+            self.passphrase_button.clicked.connect(self.accept)
+            self.passphrase_button.clicked.connect(lambda: QTimer.singleShot(0, on_passphrase))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         form = QFormLayout(self)
         form.addRow(self.ui_label, self.ui_language_combo)
         form.addRow(self.content_label, self.content_language_combo)
+        form.addRow(self.lock_label, self.lock_minutes)
+        form.addRow(self.passphrase_button)
         form.addRow(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -56,17 +86,26 @@ class SettingsDialog(QDialog):
         self.ui_language_combo.setAccessibleName(_("Language of the app"))
         self.content_label.setText(_("Default &content language:"))
         self.content_language_combo.setAccessibleName(_("Default content language"))
+        self.lock_label.setText(_("&Lock after idle time:"))
+        self.lock_minutes.setSuffix(_(" min"))
+        self.lock_minutes.setAccessibleName(_("Lock after this many idle minutes"))
+        self.passphrase_button.setText(_("Set or change the &passphrase…"))
 
     def value(self) -> Settings:
         self._settings.ui_language = self.ui_language_combo.currentData()
         self._settings.content_language = self.content_language_combo.currentData()
+        self._settings.lock_after_minutes = self.lock_minutes.value()
         return self._settings
 
     @classmethod
     def edit(
-        cls, settings: Settings, library: AdviceLibrary, parent: QWidget | None = None
+        cls,
+        settings: Settings,
+        library: AdviceLibrary,
+        parent: QWidget | None = None,
+        on_passphrase: Callable[[], object] | None = None,
     ) -> tuple[Settings, bool]:
         """Show the dialog; returns (edited settings, accepted)."""
-        dialog = cls(settings, library, parent)
+        dialog = cls(settings, library, parent, on_passphrase)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         return dialog.value(), accepted
