@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -226,8 +227,8 @@ class MainWindow(QMainWindow):
             if panel is not None:
                 self.tabs.removeTab(self.tabs.indexOf(panel))
                 panel.hide()
-                panel.setParent(None)
-                panel.deleteLater()
+                # Now, not later: no record may stay in a widget or model after locking.
+                shiboken6.delete(panel)
         self.engagement_log = None
         self.follow_ups_panel = None
         records, self.records = self.records, None
@@ -288,9 +289,10 @@ class MainWindow(QMainWindow):
         records = None
         if self.gate is not None:
             opened = self._open_records(passphrase, action)
-            if opened is None or isinstance(opened, str):
-                if opened:
-                    self.lock_page.show_error(opened)
+            if opened is None:  # damaged: unlocked meanwhile if a backup was restored
+                return not self.locked
+            if isinstance(opened, str):
+                self.lock_page.show_error(opened)
                 return False
             records = opened
         self.locked = False
