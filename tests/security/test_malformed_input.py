@@ -141,7 +141,7 @@ def test_settings_files_of_any_bytes_give_a_clear_error_and_change_nothing(tmp_p
     try:
         tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-        with pytest.raises(SettingsError, match="settings|UTF-8"):
+        with pytest.raises(SettingsError, match=r"settings|UTF-8"):
             load_settings(tmp_path)
     else:
         try:
