@@ -47,6 +47,9 @@ class PublicModeWindow(QWidget):
         self.setObjectName("publicMode")
         self._may_close = False
         self.browser = AdviceBrowser(library, KioskSettings(settings), self)
+        larger = self.browser.font()  # read from a step away, at a stall
+        larger.setPointSizeF(larger.pointSizeF() * 1.2)
+        self.browser.setFont(larger)
         self.banner = QLabel()
         banner_font = QFont()
         banner_font.setPointSize(16)
