@@ -143,10 +143,33 @@ def key_literal(key: bytes) -> str:
     return f"\"x'{key.hex()}'\""
 
 
-def connect(path: Path, key: bytes | None = None):
-    """A DB-API connection to ``path`` (SQLCipher), keyed when ``key`` is given."""
-    import sqlcipher3
+def sqlcipher_available() -> bool:
+    try:
+        import sqlcipher3  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
+
+def connect(path: Path, key: bytes | None = None):
+    """A DB-API connection to ``path`` (SQLCipher), keyed when ``key`` is given.
+
+    Where SQLCipher is not installed a plain database still opens with the standard
+    library's sqlite3; an encrypted one is refused with a message saying why.
+    """
+    try:
+        import sqlcipher3
+    except ImportError as exc:
+        if key is not None:
+            raise CryptoError(
+                _(
+                    "Encryption is not available: the SQLCipher module (sqlcipher3) is not "
+                    "installed. See docs/security.md."
+                )
+            ) from exc
+        import sqlite3
+
+        return sqlite3.connect(str(path), check_same_thread=False)
     connection = sqlcipher3.connect(str(path), check_same_thread=False)
     connection.execute("PRAGMA cipher_log_level = NONE")
     if key is not None:
@@ -157,6 +180,14 @@ def connect(path: Path, key: bytes | None = None):
 def export_copy(source: Path, source_key: bytes | None, target: Path, key: bytes | None) -> None:
     """Write a consistent copy of ``source`` to ``target`` (encrypted with ``key`` if given)."""
     target.unlink(missing_ok=True)
+    if source_key is None and key is None and not sqlcipher_available():
+        import sqlite3
+
+        with sqlite3.connect(source) as plain, sqlite3.connect(target) as copy:
+            plain.backup(copy)
+        plain.close()
+        copy.close()
+        return
     connection = connect(source, source_key)
     try:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
