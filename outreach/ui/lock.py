@@ -99,8 +99,7 @@ class LockPage(QWidget):
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setStyleSheet("QLabel#lockMessage { color: #b00020; font-weight: bold; }")
-        self.public_button = QPushButton()
-        self.public_button.setFlat(True)
+        self.public_button = QPushButton()  # a real button: flat, it read as plain text
 
         card = QFrame()
         card.setObjectName("lockCard")
@@ -132,6 +131,7 @@ class LockPage(QWidget):
         """Without a passphrase anyone can unlock: say so rather than pretend."""
         self._has_passphrase = has
         self.passphrase.setVisible(has)
+        self.message.clear()
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
