@@ -190,19 +190,146 @@ def cmd_advice_hash(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+PASSPHRASE_ENV = "OUTREACH_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "OUTREACH_NEW_PASSPHRASE"
+
+
+def _ask(prompt: str, env: str = PASSPHRASE_ENV) -> str:
+    """A passphrase from ``env`` (scripts) or typed at a prompt (never echoed, never stdout)."""
+    import getpass
+    import os
+
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    try:
+        return getpass.getpass(prompt, stream=sys.stderr)
+    except (EOFError, OSError) as exc:
+        raise CommandError(
+            _("A passphrase is needed: type it at the prompt, or set {env}.").format(env=env)
+        ) from exc
+
+
+def _open_args(args: argparse.Namespace) -> dict[str, object]:
+    """The passphrase to open the data folder's database with, when it is encrypted."""
+    from outreach.paths import data_dir
+    from outreach.storage.database import is_encrypted
+
+    if is_encrypted(data_dir(args.data_dir)):
+        return {"passphrase": _ask(_("Passphrase: "))}
+    return {}
+
+
+def _settings(args: argparse.Namespace):
+    from outreach.paths import config_dir, data_dir
+    from outreach.settings import SettingsError, load_settings
+
+    try:
+        return load_settings(
+            config_dir(data_dir(args.data_dir), explicit_data=args.data_dir is not None)
+        )
+    except SettingsError as exc:
+        raise CommandError(str(exc)) from exc
+
+
 def _record_services(args: argparse.Namespace):
     """The record services of the data folder, or a CommandError saying why not."""
-    from outreach.paths import config_dir, data_dir
+    from outreach.paths import data_dir
     from outreach.services import open_record_services
-    from outreach.settings import SettingsError, load_settings
     from outreach.storage.database import StorageError
 
     folder = data_dir(args.data_dir)
+    settings = _settings(args)
     try:
-        settings = load_settings(config_dir(folder, explicit_data=args.data_dir is not None))
-        return open_record_services(folder, settings)
-    except (SettingsError, StorageError) as exc:
+        return open_record_services(folder, settings, daily_backup=True, **_open_args(args))
+    except StorageError as exc:
         raise CommandError(str(exc)) from exc
+
+
+def _actor(args: argparse.Namespace) -> str:
+    from outreach.services import officer_name
+
+    return officer_name(_settings(args))
+
+
+def cmd_passphrase_set(args: argparse.Namespace) -> int:
+    from outreach.paths import data_dir
+    from outreach.security.vault import set_passphrase
+    from outreach.storage.crypto import CryptoError
+    from outreach.storage.database import StorageError, is_encrypted
+
+    folder = data_dir(args.data_dir)
+    old = _ask(_("Current passphrase: ")) if is_encrypted(folder) else None
+    new = _ask(_("New passphrase: "), NEW_PASSPHRASE_ENV)
+    import os
+
+    if NEW_PASSPHRASE_ENV not in os.environ and new != _ask(
+        _("New passphrase again: "), NEW_PASSPHRASE_ENV
+    ):
+        raise CommandError(_("The two passphrases differ; nothing was changed."))
+    try:
+        set_passphrase(folder, new, old=old, actor=_actor(args))
+    except (StorageError, CryptoError) as exc:
+        raise CommandError(str(exc)) from exc
+    message = (
+        _("Passphrase changed; the database was re-keyed.")
+        if old is not None
+        else _("Passphrase set; the database is now encrypted.")
+    )
+    if args.json:
+        _emit_json({"encrypted": True, "changed": old is not None})
+    else:
+        print(message)
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from outreach.paths import data_dir
+    from outreach.security.vault import make_backup
+    from outreach.storage import backups
+    from outreach.storage.database import DB_FILE, StorageError, database_key
+
+    folder = data_dir(args.data_dir)
+    if args.list:
+        found = backups.list_backups(folder / DB_FILE)
+        if args.json:
+            _emit_json({"count": len(found), "backups": [b.as_dict() for b in found]})
+        else:
+            for backup in found:
+                print(f"{backup.made:%Y-%m-%d %H:%M:%S}  {backup.reason:<24} {backup.path}")
+        return EXIT_OK
+    try:
+        key = database_key(folder, **_open_args(args))
+        made = make_backup(folder, key, actor=_actor(args))
+    except (StorageError, backups.BackupError) as exc:
+        raise CommandError(str(exc)) from exc
+    if args.json:
+        _emit_json(made.as_dict())
+    else:
+        print(_("Backup written to {file}").format(file=made.path))
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from outreach.paths import data_dir
+    from outreach.security.vault import restore
+    from outreach.storage import crypto
+    from outreach.storage.database import StorageError
+
+    folder = data_dir(args.data_dir)
+    source = Path(args.file).expanduser()
+    passphrase = _ask(_("Passphrase of the backup: ")) if crypto.is_encrypted(source) else None
+    try:
+        _key, kept = restore(folder, source, passphrase=passphrase, actor=_actor(args))
+    except StorageError as exc:
+        raise CommandError(str(exc)) from exc
+    if args.json:
+        _emit_json({"restored": str(source), "replaced_file_kept_as": str(kept) if kept else None})
+    else:
+        print(_("Restored {file}.").format(file=source))
+        if kept:
+            print(_("The file it replaced is kept as {kept}").format(kept=kept))
+    return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -739,6 +866,36 @@ def build_parser() -> argparse.ArgumentParser:
     hq_report.add_argument("--db", metavar="URL", help=db_help)
     hq_report.add_argument("--json", action="store_true", help=_("print JSON"))
     hq_report.set_defaults(func=cmd_hq_report)
+
+    phrase = commands.add_parser(
+        "passphrase", parents=[common], help=_("the passphrase that encrypts the records")
+    )
+    phrase_commands = phrase.add_subparsers(
+        dest="passphrase_command", metavar="ACTION", required=True
+    )
+    phrase_set = phrase_commands.add_parser(
+        "set",
+        parents=[common],
+        help=_("set or change it (asks at a prompt; scripts use env {old} and {new})").format(
+            old=PASSPHRASE_ENV, new=NEW_PASSPHRASE_ENV
+        ),
+    )
+    phrase_set.add_argument("--json", action="store_true", help=_("print JSON"))
+    phrase_set.set_defaults(func=cmd_passphrase_set)
+
+    backup = commands.add_parser(
+        "backup", parents=[common], help=_("back up the records database now")
+    )
+    backup.add_argument("--list", action="store_true", help=_("list the backups instead"))
+    backup.add_argument("--json", action="store_true", help=_("print JSON"))
+    backup.set_defaults(func=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore", parents=[common], help=_("replace the records database by a backup")
+    )
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument("--json", action="store_true", help=_("print JSON"))
+    restore.set_defaults(func=cmd_restore)
     return parser
 
 

@@ -50,7 +50,17 @@ def record_services(
     return RecordServices(engine, service, DraftStore(engine), surveys, reference)
 
 
-def open_record_services(folder: Path, settings: Settings | None = None) -> RecordServices:
-    """Open (migrating if needed) the database in ``folder`` and build the services."""
-    engine = open_database(folder)
+def open_record_services(
+    folder: Path,
+    settings: Settings | None = None,
+    *,
+    passphrase: str | None = None,
+    key: bytes | None = None,
+    daily_backup: bool = False,
+) -> RecordServices:
+    """Open (migrating if needed) the database in ``folder`` and build the services.
+
+    An encrypted database needs ``passphrase`` or its ``key`` (see ``open_database``).
+    """
+    engine = open_database(folder, passphrase=passphrase, key=key, daily_backup=daily_backup)
     return record_services(engine, load_library(cache_dir=folder / "cache"), settings)

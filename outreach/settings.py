@@ -43,6 +43,8 @@ class Settings:
     # The QR code on leaflets; empty: the force's online reporting page.
     leaflet_qr_url: str = ""
     leaflet_layout: str = "a4"
+    # The app locks itself after this many idle minutes.
+    lock_after_minutes: int = 5
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], path: Path | None = None) -> Settings:
@@ -53,12 +55,27 @@ class Settings:
             if key not in known:
                 continue  # a setting from a newer version: ignore, keep going
             default = known[key].default
-            if not isinstance(value, type(default)):
+            # bool is an int in Python; a TOML true is no number of minutes.
+            if not isinstance(value, type(default)) or (
+                isinstance(value, bool) and not isinstance(default, bool)
+            ):
                 raise SettingsError(
                     _("{path}: setting {key!r} should be {kind}, not {value!r}.").format(
                         path=path or SETTINGS_FILE,
                         key=key,
                         kind=type(default).__name__,
+                        value=value,
+                    )
+                )
+            if key in _RANGES and not _RANGES[key][0] <= value <= _RANGES[key][1]:
+                raise SettingsError(
+                    _(
+                        "{path}: setting {key!r} should be from {low} to {high}, not {value!r}."
+                    ).format(
+                        path=path or SETTINGS_FILE,
+                        key=key,
+                        low=_RANGES[key][0],
+                        high=_RANGES[key][1],
                         value=value,
                     )
                 )
@@ -69,6 +86,9 @@ class Settings:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+
+# Allowed ranges of number settings.
+_RANGES: dict[str, tuple[int, int]] = {"lock_after_minutes": (1, 240)}
 
 # Ordered upgrades: each takes a dict of version N and returns version N + 1.
 _UPGRADES: dict[int, Any] = {}

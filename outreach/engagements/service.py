@@ -32,6 +32,7 @@ from outreach.engagements.model import (
 )
 from outreach.i18n import _
 from outreach.storage.models import (
+    AuditEvent,
     Concern,
     Draft,
     EditEvent,
@@ -529,6 +530,16 @@ class EngagementService:
                     entity="contact",
                 )
                 session.delete(contact)
+            if expired:
+                # Purges are security-relevant: the audit trail names how many, not whom.
+                session.add(
+                    AuditEvent(
+                        at=dt.datetime.now(dt.UTC),
+                        actor=self.actor,
+                        action="purge",
+                        detail=f"{len(expired)} contact(s) past their retention date",
+                    )
+                )
             return len(expired)
 
     # -- reading -----------------------------------------------------------------------

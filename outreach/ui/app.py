@@ -15,6 +15,7 @@ from outreach.advice import AdviceLibrary, load_library
 from outreach.i18n import _, set_ui_language
 from outreach.paths import config_dir, data_dir
 from outreach.settings import SettingsError, SettingsStore
+from outreach.storage.crypto import is_encrypted
 from outreach.ui.language import LanguageNotifier
 from outreach.ui.main_window import MainWindow
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 CACHE_FOLDER = "cache"
+DB_FILE = "outreach.db"  # as outreach.storage.database, without importing SQLAlchemy here
 RECORDS_DELAY_MS = 150
 
 
@@ -34,6 +36,7 @@ class DatabaseOpener(QObject):
 
     opened = Signal(object)
     failed = Signal(str)
+    damaged = Signal(object)
 
     def __init__(self, folder: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,8 +50,15 @@ class DatabaseOpener(QObject):
             self._started = True
             self._thread.start()
 
+    def disable(self) -> None:
+        """Never open the database here (it is encrypted: the lock page opens it)."""
+        self._started = True
+        self._disabled = True
+
     def wait(self, timeout: float | None = None) -> Engine | None:
         """Block until the database is open (for shutdown, tests and scripts)."""
+        if getattr(self, "_disabled", False):
+            return None
         if not self._thread.is_alive() and self.engine is None and not self._started:
             self.start()  # not started yet (it waits for the first paint): start now
         self._thread.join(timeout)
@@ -56,9 +66,13 @@ class DatabaseOpener(QObject):
 
     def _run(self) -> None:
         try:
-            from outreach.storage.database import open_database
+            from outreach.storage.database import DamagedDatabaseError, open_database
 
-            self.engine = open_database(self._folder)
+            try:
+                self.engine = open_database(self._folder, daily_backup=True)
+            except DamagedDatabaseError as exc:  # the window offers the last good backup
+                self.damaged.emit(exc)
+                return
         except Exception as exc:  # reported to the officer; the advice still works
             self.failed.emit(str(exc))
             return
@@ -81,11 +95,21 @@ def build_main_window(
     settings: SettingsStore,
     library: AdviceLibrary | None = None,
     cache_dir: Path | None = None,
+    records_folder: Path | None = None,
 ) -> MainWindow:
-    """Apply the settings' UI language and build the main window."""
+    """Apply the settings' UI language and build the main window.
+
+    With ``records_folder`` the window can lock: it opens and closes the records there.
+    """
     set_ui_language(settings.settings.ui_language)
     notifier = app.findChild(LanguageNotifier) or LanguageNotifier(app)
-    return MainWindow(library or load_library(cache_dir=cache_dir), settings, notifier)
+    library = library or load_library(cache_dir=cache_dir)
+    gate = None
+    if records_folder is not None:
+        from outreach.security.session import RecordsGate
+
+        gate = RecordsGate(records_folder, library, lambda: settings.settings)
+    return MainWindow(library, settings, notifier, gate)
 
 
 def start(data_dir_arg: str | None = None) -> tuple[QApplication, MainWindow, DatabaseOpener]:
@@ -97,11 +121,19 @@ def start(data_dir_arg: str | None = None) -> tuple[QApplication, MainWindow, Da
     app = create_application()
     folder = data_dir(data_dir_arg)
     settings = SettingsStore(config_dir(folder, explicit_data=data_dir_arg is not None))
-    window = build_main_window(app, settings, cache_dir=folder / CACHE_FOLDER)
+    window = build_main_window(
+        app, settings, cache_dir=folder / CACHE_FOLDER, records_folder=folder
+    )
     window.data_folder = folder
-    window.show()
     opener = DatabaseOpener(folder, window)
+    if is_encrypted(folder / DB_FILE):
+        window.lock()  # the records open only with the passphrase, on the lock page
+        window.show()
+        opener.disable()  # nothing for it to open without the passphrase
+        return app, window, opener
+    window.show()
     opener.failed.connect(window.show_storage_error)
+    opener.damaged.connect(lambda exc: window.offer_restore(exc, None))
     opener.opened.connect(lambda engine: _attach_records(window, engine, settings))
     # Let the window paint first: importing SQLAlchemy on the worker holds the GIL.
     QTimer.singleShot(RECORDS_DELAY_MS, opener.start)
@@ -126,7 +158,7 @@ def _attach_records(window: MainWindow, engine: Engine, settings: SettingsStore)
 def run_gui(data_dir_arg: str | None = None) -> int:
     """Open the app on the advice browser; returns the exit code."""
     try:
-        app, _window, opener = start(data_dir_arg)
+        app, window, opener = start(data_dir_arg)
     except (SettingsError, OSError) as exc:
         create_application()
         message = _("Outreach cannot start:\n\n{error}").format(error=exc)
@@ -135,6 +167,8 @@ def run_gui(data_dir_arg: str | None = None) -> int:
         return 1
     code = app.exec()
     engine = opener.wait()
+    if window.records is not None:
+        window.records.close()
     if engine is not None:
         engine.dispose()
     return code

@@ -56,8 +56,9 @@ class PdfDialog(QDialog):
     preview_ready = Signal(int)
     printed = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, allow_save: bool = True) -> None:
         super().__init__(parent)
+        self.allow_save = allow_save
         self.leaflet: Leaflet | None = None
         self._generation = 0
         # No parent: a rendering still running when the dialog closes reports to this
@@ -81,7 +82,9 @@ class PdfDialog(QDialog):
         self.print_button.clicked.connect(self.print_leaflet)
         self.save_button.clicked.connect(self.save_as)
         QShortcut(QKeySequence.StandardKey.Print, self, self.print_leaflet)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save_as)
+        if allow_save:
+            QShortcut(QKeySequence.StandardKey.Save, self, self.save_as)
+        self.save_button.setVisible(allow_save)
 
     def action_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -193,7 +196,7 @@ class PdfDialog(QDialog):
         )
 
     def save_as(self) -> Path | None:
-        if self.leaflet is None:
+        if self.leaflet is None or not self.allow_save:
             return None
         name, _filter = QFileDialog.getSaveFileName(
             self, _("Save as PDF"), self.suggested_name(), _("PDF files (*.pdf)")
@@ -203,7 +206,7 @@ class PdfDialog(QDialog):
         return self.save_to(Path(name))
 
     def save_to(self, path: Path) -> Path | None:
-        if self.leaflet is None:
+        if self.leaflet is None or not self.allow_save:
             return None
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(path.suffix + ".pdf")
@@ -243,8 +246,9 @@ class LeafletDialog(PdfDialog):
         records=None,
         engagement_id: str | None = None,
         parent: QWidget | None = None,
+        allow_save: bool = True,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, allow_save)
         self._library = library
         self._settings = settings
         self._records = records

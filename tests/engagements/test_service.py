@@ -142,6 +142,10 @@ def test_consented_contact_is_purged_after_retention_and_the_purge_is_logged(ser
     purge = [h for h in log.history(ident) if h.action == "purge"]
     assert len(purge) == 1 and purge[0].entity == "contact"
     assert "07700" not in str(log.history(ident)), "history never copies personal details"
+    from outreach.storage.database import audit_trail
+
+    purges = audit_trail(services.engine, "purge")
+    assert [p.detail for p in purges] == ["1 contact(s) past their retention date"]
 
 
 def test_contacts_need_consent_details_and_a_limited_retention(services):

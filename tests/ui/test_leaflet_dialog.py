@@ -119,3 +119,18 @@ def test_business_report_dialog(qtbot, ui_library, store, records):
         dialog.lang_combo.setCurrentIndex(dialog.lang_combo.findData("ar"))
         dialog.render_now()
     assert dialog.leaflet.languages == ("ar",)
+
+
+def test_public_mode_offers_leaflets_to_preview_and_print_only(window, qtbot, tmp_path):
+    window.enter_public_mode()
+    try:
+        dialog = window.open_public_leaflet("doorstep-crime", "ar")
+        qtbot.addWidget(dialog)
+        leaflet = ready(qtbot, dialog)
+        assert leaflet.languages == ("ar",)
+        assert dialog.save_button.isHidden() and dialog.print_button.isVisible()
+        assert dialog.save_to(tmp_path / "x.pdf") is None and not (tmp_path / "x.pdf").exists()
+        assert dialog._records is None, "nothing of the engagement log is within reach"
+        dialog.close()
+    finally:
+        window.leave_public_mode("")

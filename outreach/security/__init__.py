@@ -1,0 +1,1 @@
+"""Security services: passphrase tries, backups and restore, the lock (no Qt here)."""
