@@ -58,6 +58,7 @@ class PublicModeWindow(QWidget):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.leaflet_button = QPushButton()
+        self.leaflet_button.setObjectName("publicLeaflet")
         self.leaflet_button.hide()  # until the leaflet feature is connected
         self.exit_button = QPushButton()
         self.exit_button.setFlat(True)
@@ -68,6 +69,9 @@ class PublicModeWindow(QWidget):
             "QWidget#publicHeader { background: #16325c; }"
             " QWidget#publicHeader QLabel { color: white; }"
             " QWidget#publicHeader QPushButton { color: white; padding: 6px 12px; }"
+            # The one action for the public: dark text on a light button, easy to see.
+            " QWidget#publicHeader QPushButton#publicLeaflet { background: white; color: #16325c;"
+            " font-weight: 600; border-radius: 4px; padding: 8px 16px; }"
         )
         row = QHBoxLayout(header)
         row.setContentsMargins(16, 10, 16, 10)
