@@ -24,7 +24,7 @@ def main() -> int:
     ok = True
 
     # 1. Warm: the same tailored two-page leaflet again, once its fonts are loaded.
-    worst = 0.0
+    worst = worst_cpu = 0.0
     for lang in ("en", "pl", "ar", "ur", "bn", "pa_Guru"):
         request = LeafletRequest(
             ("doorstep-crime", "phone-and-text-scams"),
@@ -35,16 +35,20 @@ def main() -> int:
             qr_url=URL,
         )
         leaflet = render_leaflet(library, request)  # loads the fonts
-        times = []
+        times, cpu = [], []
         for _ in range(7):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             render_leaflet(library, request)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
         value = median(times)
         worst = max(worst, value)
-        print(f"  {lang}: {leaflet.pages} pages, median {value * 1000:.0f} ms, "
-              f"best {min(times) * 1000:.0f} ms")  # fmt: skip
+        worst_cpu = max(worst_cpu, median(cpu))
+        print(f"  {lang}: {leaflet.pages} pages, median {value * 1000:.0f} ms "
+              f"(CPU {median(cpu) * 1000:.0f} ms), best {min(times) * 1000:.0f} ms")  # fmt: skip
+    # On a shared machine wall time counts other people's work; CPU time is ours alone.
     ok &= report("tailored 2-page leaflet, warm (slowest language, median)", worst, "s", 0.3)
+    report("  the same, CPU time of this process", worst_cpu, "s", 0.3)
 
     # 2. 100 different leaflets: topics, languages, layouts and tailoring all vary.
     rng = random.Random(5)
@@ -67,11 +71,13 @@ def main() -> int:
                 qr_url=URL,
             )
         )
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     pages = sum(render_leaflet(library, request).pages for request in requests)
     total = time.perf_counter() - started
+    total_cpu = time.process_time() - started_cpu
     print(f"  {len(requests)} leaflets, {pages} pages")
     ok &= report("100 different leaflets", total, "s", 15)
+    report("  the same, CPU time of this process", total_cpu, "s", 15)
     return 0 if ok else 1
 
 
