@@ -52,7 +52,9 @@ def test_killed_writers_lose_nothing_committed(tmp_path: Path):
         child.send_signal(signal.SIGKILL)
         out, _ = child.communicate()
         committed += (first + out).split()
-    assert len(committed) > 8, "the writer made progress"
+    # Each writer reported at least its first commit before it was killed (a busy machine
+    # may allow no more than that in the time before the kill).
+    assert len(committed) >= 4, "the writers made progress"
     with sqlite3.connect(tmp_path / DB_FILE) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = {row[0] for row in db.execute("SELECT id FROM engagement")}
