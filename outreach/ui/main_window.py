@@ -298,6 +298,9 @@ class MainWindow(QMainWindow):
     def _close_other_windows(self) -> None:
         """Close every dialog and window that might show a record (drafts are saved)."""
         for widget in QApplication.topLevelWidgets():
+            # A popup or dialog may be on its way out (deleted in C++ already): skip it.
+            if not shiboken6.isValid(widget):
+                continue
             if widget is self or widget is self.public_window or not widget.isVisible():
                 continue
             if isinstance(widget, QDialog):
@@ -468,12 +471,14 @@ class MainWindow(QMainWindow):
         self.lock("public-mode-entered")
         self.public_window = PublicModeWindow(self._library, self._settings.settings)
         self.public_window.exit_requested.connect(self.ask_to_leave_public_mode)
+        # The kiosk offers leaflets: preview and print only, counted nowhere, no saving.
+        # (Set up before it goes full screen: showing the button later re-lays the window
+        # out and, on some platforms, drops the full-screen state.)
+        self.public_window.leaflet_requested.connect(self.open_public_leaflet)
+        self.public_window.set_leaflet_action_available(True)
         self.public_window.showFullScreen()
         self.hide()
         self.public_mode_started.emit(self.public_window)
-        # The kiosk offers leaflets: preview and print only, counted nowhere, no saving.
-        self.public_window.leaflet_requested.connect(self.open_public_leaflet)
-        self.public_window.set_leaflet_action_available(True)
 
     def open_public_leaflet(self, topic_id: str, lang: str):
         """A leaflet from public mode: no records and no file dialog within reach."""

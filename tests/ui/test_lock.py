@@ -152,7 +152,8 @@ def test_public_mode_reaches_no_record_and_needs_the_passphrase_to_leave(
     kiosk = window.public_window
     qtbot.addWidget(kiosk)
     assert started == [kiosk], "the leaflet feature gets the kiosk to connect to"
-    assert kiosk.isFullScreen() and not window.isVisible()
+    assert kiosk.isFullScreen(), kiosk.windowState()
+    assert not window.isVisible()
     assert window.records is None, "the records are closed, not only hidden"
     assert not kiosk.findChildren(EngagementLog) and not kiosk.findChildren(FollowUpsPanel)
     assert MARK not in texts(kiosk)
