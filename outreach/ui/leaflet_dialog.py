@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import queue
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -44,12 +46,6 @@ from outreach.settings import SettingsStore
 from outreach.ui.printing import PdfPreview, PrintError, print_pdf
 
 
-class _Result(QObject):
-    """Carries a rendering from the worker thread back to the dialog."""
-
-    done = Signal(int, object, str)
-
-
 class PdfDialog(QDialog):
     """A PDF made off the UI thread, previewed, printed (with copies) and saved."""
 
@@ -61,10 +57,12 @@ class PdfDialog(QDialog):
         self.allow_save = allow_save
         self.leaflet: Leaflet | None = None
         self._generation = 0
-        # No parent: a rendering still running when the dialog closes reports to this
-        # object, which lives on while the worker holds it; Qt drops the connection.
-        self._result = _Result()
-        self._result.done.connect(self._on_rendered)
+        # The worker thread touches no Qt object: it leaves its result in this queue,
+        # which a timer on the UI thread empties.
+        self._results: queue.SimpleQueue = queue.SimpleQueue()
+        self._poll = QTimer(self)
+        self._poll.setInterval(25)
+        self._poll.timeout.connect(self._collect)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)
@@ -126,21 +124,36 @@ class PdfDialog(QDialog):
         self.status_label.setText(_("Preparing the preview…"))
         self.print_button.setEnabled(False)
         self.save_button.setEnabled(False)
-        result = self._result
+        results = self._results
 
         def work() -> None:
+            # No garbage collection on this thread while it lays out: a collection here
+            # could finalise Qt objects that belong to the UI thread (a crash).
+            collecting = gc.isenabled()
+            gc.disable()
             try:
-                leaflet = job()
+                results.put((generation, job(), ""))
             except (LeafletError, FontMissingError) as exc:
-                result.done.emit(generation, None, str(exc))
-            else:
-                result.done.emit(generation, leaflet, "")
+                results.put((generation, None, str(exc)))
+            finally:
+                if collecting:
+                    gc.enable()
 
         _render_pool().start(work)
+        self._poll.start()
+
+    def _collect(self) -> None:
+        while True:
+            try:
+                generation, leaflet, error = self._results.get_nowait()
+            except queue.Empty:
+                return
+            self._on_rendered(generation, leaflet, error)
 
     def _on_rendered(self, generation: int, leaflet: Leaflet | None, error: str) -> None:
         if generation != self._generation:
             return  # an older choice finished after a newer one was asked for
+        self._poll.stop()
         if leaflet is None:
             self._show_problem(error)
             return
