@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +25,10 @@ if TYPE_CHECKING:
 
 CACHE_FOLDER = "cache"
 RECORDS_DELAY_MS = 150
+# Set to 1 to skip the first-run wizard (tests, scripted installs).
+NO_FIRST_RUN_ENV = "OUTREACH_NO_FIRST_RUN"
+# Set to 1 to print the time once the main window is shown, then quit (bench/).
+STARTUP_PROBE_ENV = "OUTREACH_STARTUP_PROBE"
 
 
 class DatabaseOpener(QObject):
@@ -98,6 +104,7 @@ def start(data_dir_arg: str | None = None) -> tuple[QApplication, MainWindow, Da
     folder = data_dir(data_dir_arg)
     settings = SettingsStore(config_dir(folder, explicit_data=data_dir_arg is not None))
     window = build_main_window(app, settings, cache_dir=folder / CACHE_FOLDER)
+    window.data_folder = folder
     window.show()
     opener = DatabaseOpener(folder, window)
     opener.failed.connect(window.show_storage_error)
@@ -122,9 +129,39 @@ def _attach_records(window: MainWindow, engine: Engine, settings: SettingsStore)
     window.attach_records(records)
 
 
+def run_first_run(data_dir_arg: str | None = None) -> None:
+    """Show the first-run wizard when the officer has not been through it yet.
+
+    Finishing saves what was entered; cancelling saves nothing, so it is asked again.
+    """
+    if os.environ.get(NO_FIRST_RUN_ENV) == "1":
+        return
+    folder = data_dir(data_dir_arg)
+    store = SettingsStore(config_dir(folder, explicit_data=data_dir_arg is not None))
+    if store.settings.first_run_done:
+        return
+    from outreach.reference import ReferenceListError, shipped_reference
+    from outreach.ui.first_run import FirstRunWizard
+
+    app = create_application()
+    app.findChild(LanguageNotifier) or LanguageNotifier(app)
+    try:
+        reference = shipped_reference()
+    except ReferenceListError:
+        reference = None
+    wizard = FirstRunWizard(store.settings, folder, reference)
+    if wizard.exec():
+        store.save(wizard.value())
+    else:
+        set_ui_language(store.settings.ui_language)
+
+
 def run_gui(data_dir_arg: str | None = None) -> int:
     """Open the app on the advice browser; returns the exit code."""
+    probe = os.environ.get(STARTUP_PROBE_ENV) == "1"
     try:
+        if not probe:
+            run_first_run(data_dir_arg)
         app, _window, opener = start(data_dir_arg)
     except (SettingsError, OSError) as exc:
         create_application()
@@ -132,7 +169,12 @@ def run_gui(data_dir_arg: str | None = None) -> int:
         QMessageBox.critical(None, APP_NAME, message)
         print(f"outreach: {exc}", file=sys.stderr)
         return 1
-    code = app.exec()
+    if probe:
+        app.processEvents()
+        print(time.time(), flush=True)
+        code = 0
+    else:
+        code = app.exec()
     engine = opener.wait()
     if engine is not None:
         engine.dispose()

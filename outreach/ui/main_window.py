@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
@@ -31,6 +33,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.advice_browser, "")
         self.setCentralWidget(self.tabs)
         self.records = None
+        # The data folder (HQ's key lives there); set by the start-up code.
+        self.data_folder: Path | None = None
         self.engagement_log = None
         self.follow_ups_panel = None
         self._build_actions()
@@ -114,7 +118,9 @@ class MainWindow(QMainWindow):
         )
 
     def open_preferences(self) -> None:
-        settings, accepted = SettingsDialog.edit(self._settings.settings, self._library, self)
+        settings, accepted = SettingsDialog.edit(
+            self._settings.settings, self._library, self, self.data_folder
+        )
         if accepted:
             self.apply_settings(settings)
 
