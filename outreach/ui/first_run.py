@@ -298,6 +298,7 @@ class PrinterPage(QWizardPage):
         self.explain = _wrapping_label()
         self.printer_list = QListWidget()
         self.printer_list.setMaximumHeight(140)
+        self.default_label = _wrapping_label()
         self.print_button = QPushButton()
         self.print_button.clicked.connect(self.print_test_page)
         self.result_label = _wrapping_label()
@@ -307,6 +308,7 @@ class PrinterPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.explain)
         layout.addWidget(self.printer_list)
+        layout.addWidget(self.default_label)
         layout.addLayout(row)
         layout.addWidget(self.result_label)
         layout.addStretch(1)
@@ -334,6 +336,11 @@ class PrinterPage(QWizardPage):
             if name == default or self.printer_list.count() == 1:
                 self.printer_list.setCurrentItem(item)
         self.print_button.setEnabled(bool(self.printers))
+        self.default_label.setText(
+            _("Default printer: {name}").format(name=default)
+            if default
+            else _("No default printer is set: the print dialog will ask each time.")
+        )
         if not self.printers:
             self.result_label.setText(
                 _(

@@ -99,6 +99,7 @@ class SettingsDialog(QDialog):
         self.key_error = QLabel()
         self.key_error.setWordWrap(True)
         self.key_error.setStyleSheet("color: #b00020;")
+        self.key_error.hide()  # shown with a message only
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_value, 1)
         key_row.addWidget(self.key_button)
@@ -165,7 +166,7 @@ class SettingsDialog(QDialog):
         for label, text in zip(self.leaflet_labels, texts, strict=True):
             label.setText(text)
         self.qr_edit.setPlaceholderText(_("Empty: the force's online reporting page"))
-        self.officer_box.setTitle(_("You"))
+        self.officer_box.setTitle(_("Your profile"))
         texts = [_("C&ollar number:"), _("&Team:"), _("Default &district:")]
         for label, text in zip(self.officer_labels, texts, strict=True):
             label.setText(text)
@@ -194,8 +195,10 @@ class SettingsDialog(QDialog):
             install_hq_key(path, self._data_folder)
         except (KeyFileError, OSError) as exc:
             self.key_error.setText(str(exc))
+            self.key_error.show()
             return False
         self.key_error.clear()
+        self.key_error.hide()
         self._show_key()
         return True
 
