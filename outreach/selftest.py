@@ -70,14 +70,18 @@ def check_content() -> str:
 
 def check_fonts() -> str:
     """A font file is found for every script fonts.toml lists."""
-    from outreach.leaflets.fonts import _font_table, fonts_for
+    from outreach.leaflets.fonts import _find, _font_table, fonts_for
 
     table, _styles = _font_table()
     found = []
-    for key in table:
+    folders: list[str] = []
+    for key, candidates in table.items():
         fonts = fonts_for(key)
         found.append(f"{key}={fonts.regular.removeprefix('outreach-')}")
-    return ", ".join(found)
+        path = _find(candidates.regular)
+        if path is not None and str(path.parent) not in folders:
+            folders.append(str(path.parent))
+    return _("{fonts} (from {folders})").format(fonts=", ".join(found), folders=", ".join(folders))
 
 
 def check_leaflet(lang: str) -> str:
