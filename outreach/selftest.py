@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from outreach.i18n import _
+from outreach.i18n import _, ngettext
 
 # One content language per script that leaflets are printed in.
 SCRIPT_LANGUAGES = ("en", "ar", "ur", "bn", "pa_Guru")
@@ -96,9 +96,9 @@ def check_leaflet(lang: str) -> str:
     leaflet = render_leaflet(library, LeafletRequest(topics=(topic.id,), lang=lang))
     if not leaflet.pdf.startswith(b"%PDF") or leaflet.pages < 1:
         raise RuntimeError(_("The leaflet is not a PDF with pages."))
-    return _("{topic}: {pages} pages, {size} KB").format(
-        topic=topic.id, pages=leaflet.pages, size=len(leaflet.pdf) // 1024
-    )
+    return ngettext(
+        "{topic}: {pages} page, {size} KB", "{topic}: {pages} pages, {size} KB", leaflet.pages
+    ).format(topic=topic.id, pages=leaflet.pages, size=len(leaflet.pdf) // 1024)
 
 
 def check_migrations() -> str:
