@@ -707,6 +707,64 @@ def cmd_hq_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _has_display() -> bool:
+    import os
+
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    import os
+
+    from outreach.selftest import core_checks, run_check
+
+    if not os.environ.get("QT_QPA_PLATFORM") and not _has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # for this process only
+
+    def window_check() -> str:
+        from outreach.ui.selftest import check_main_window
+
+        return check_main_window()
+
+    checks = [(_("main window"), window_check), *core_checks()]
+    results = []
+    for name, check in checks:
+        result = run_check(name, check)
+        results.append(result)
+        if not args.json:
+            mark = _("ok") if result.ok else _("FAILED")
+            print(f"[{mark}] {name}: {result.detail}", flush=True)
+    failed = [r for r in results if not r.ok]
+    if args.json:
+        _emit_json(
+            {
+                "ok": not failed,
+                "version": __version__,
+                "frozen": bool(getattr(sys, "frozen", False)),
+                "passed": len(results) - len(failed),
+                "failed": len(failed),
+                "checks": [r.as_dict() for r in results],
+            }
+        )
+    else:
+        # The closing line CI logs are read for: "self-test: N passed, N failed".
+        print(
+            _("self-test: {passed} passed, {failed} failed").format(
+                passed=len(results) - len(failed), failed=len(failed)
+            )
+        )
+    for result in failed:
+        print(
+            _("outreach self-test: {name} failed: {detail}").format(
+                name=result.name, detail=result.detail
+            ),
+            file=sys.stderr,
+        )
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from outreach.ui.app import run_gui
 
@@ -801,6 +859,14 @@ def build_parser() -> argparse.ArgumentParser:
     leaflet.add_argument("--out", required=True, metavar="FILE.pdf", help=_("where to save it"))
     leaflet.add_argument("--json", action="store_true", help=_("print JSON"))
     leaflet.set_defaults(func=cmd_leaflet)
+
+    self_test = commands.add_parser(
+        "self-test",
+        parents=[common],
+        help=_("check this installation: window, leaflets in every script, database"),
+    )
+    self_test.add_argument("--json", action="store_true", help=_("print JSON"))
+    self_test.set_defaults(func=cmd_self_test)
 
     engagement = commands.add_parser("engagement", parents=[common], help=_("the engagement log"))
     engagement_commands = engagement.add_subparsers(

@@ -6,7 +6,7 @@ at run time; code that shows text re-reads it through :func:`_` after
 
 Catalogues live in ``translations/<lang>/LC_MESSAGES/outreach.po``. A compiled ``.mo``
 beside a ``.po`` is used when it is at least as new; otherwise the ``.po`` is compiled in
-memory, so a source checkout needs no build step.
+memory, so a source checkout needs no build step. The installer ships the ``.mo`` alone.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def _catalogue_path(code: str) -> Path:
 def available_ui_languages() -> tuple[str, ...]:
     """Language codes with a UI catalogue, English first."""
     root = translations_dir()
-    found = sorted(p.parent.parent.name for p in root.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    found = sorted({p.parent.parent.name for p in root.glob(f"*/LC_MESSAGES/{DOMAIN}.[mp]o")})
     return (SOURCE_LANGUAGE, *[c for c in found if c != SOURCE_LANGUAGE])
 
 
@@ -73,10 +73,12 @@ def load_translations(code: str) -> gettext.NullTranslations:
     """Load the catalogue for ``code``; English (or an unknown code) gives the identity."""
     code = normalise_code(code)
     po_path = _catalogue_path(code)
-    if code == SOURCE_LANGUAGE or not po_path.exists():
-        return gettext.NullTranslations()
     mo_path = po_path.with_suffix(".mo")
-    if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+    if code == SOURCE_LANGUAGE or not (po_path.exists() or mo_path.exists()):
+        return gettext.NullTranslations()
+    if mo_path.exists() and (
+        not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
+    ):
         with mo_path.open("rb") as fh:
             return gettext.GNUTranslations(fh)
     from babel.messages.mofile import write_mo

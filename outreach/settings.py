@@ -35,6 +35,7 @@ class Settings:
     content_language: str = "en"
     show_english_alongside: bool = True
     officer_name: str = ""
+    collar_number: str = ""
     team: str = ""
     district: str = ""
     # Printed in the contact block of every leaflet.
@@ -45,6 +46,8 @@ class Settings:
     leaflet_layout: str = "a4"
     # The app locks itself after this many idle minutes.
     lock_after_minutes: int = 5
+    # Set when the officer has been through the first-run setup (or skipped it).
+    first_run_done: bool = False
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], path: Path | None = None) -> Settings:

@@ -27,6 +27,8 @@ def isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("OUTREACH_DATA_DIR", str(data))
     monkeypatch.setenv("OUTREACH_CONFIG_DIR", str(config))
     monkeypatch.delenv("OUTREACH_CONTENT_DIR", raising=False)
+    # The first-run wizard would wait for an officer; tests that want it unset this.
+    monkeypatch.setenv("OUTREACH_NO_FIRST_RUN", "1")
     yield
     i18n.set_ui_language("en")
 

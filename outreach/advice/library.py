@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -250,10 +251,15 @@ _CODE = ("model.py", "loader.py", "search.py", "textfold.py", "library.py")
 def _fingerprint(root: Path) -> str:
     """Changes whenever a content file or the code that reads it changes."""
     digest = hashlib.sha256(f"{__version__}|{root.resolve()}".encode())
-    here = Path(__file__).resolve().parent
-    for name in _CODE:
-        digest.update((here / name).read_bytes())
-    digest.update(Path(i18n.__file__).read_bytes())  # language names are cached too
+    if getattr(sys, "frozen", False):
+        # An application bundle has no source files: its executable stands for the code.
+        stat = os.stat(sys.executable)
+        digest.update(f"{sys.executable}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    else:
+        here = Path(__file__).resolve().parent
+        for name in _CODE:
+            digest.update((here / name).read_bytes())
+        digest.update(Path(i18n.__file__).read_bytes())  # language names are cached too
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):

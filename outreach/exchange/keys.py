@@ -159,19 +159,34 @@ class HqPublicKey:
             "fingerprint": self.fingerprint,
         }
 
+    def to_bytes(self) -> bytes:
+        """The key file's contents."""
+        return (json.dumps(self.to_json(), indent=2) + "\n").encode("utf-8")
+
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+        path.write_bytes(self.to_bytes())
 
     @classmethod
     def read(cls, path: Path) -> HqPublicKey:
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            payload = path.read_bytes()
+        except OSError as exc:
+            raise KeyFileError(
+                _("{path} is not a usable HQ public key ({error}).").format(path=path, error=exc)
+            ) from exc
+        return cls.parse(payload, path)
+
+    @classmethod
+    def parse(cls, payload: bytes, path: Path) -> HqPublicKey:
+        """The key in a key file's contents; ``path`` names the file in the message."""
+        try:
+            document = json.loads(payload.decode("utf-8"))
             if not isinstance(document, dict) or document.get("type") != HQ_KEY_TYPE:
                 raise ValueError(_("not an HQ public key file"))
             raw = base64.b64decode(document["x25519"], validate=True)
             X25519PublicKey.from_public_bytes(raw)
-        except (OSError, KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError) as exc:
             raise KeyFileError(
                 _("{path} is not a usable HQ public key ({error}).").format(path=path, error=exc)
             ) from exc

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +27,10 @@ if TYPE_CHECKING:
 CACHE_FOLDER = "cache"
 DB_FILE = "outreach.db"  # as outreach.storage.database, without importing SQLAlchemy here
 RECORDS_DELAY_MS = 150
+# Set to 1 to skip the first-run wizard (tests, scripted installs).
+NO_FIRST_RUN_ENV = "OUTREACH_NO_FIRST_RUN"
+# Set to 1 to print the time once the main window is shown, then quit (bench/).
+STARTUP_PROBE_ENV = "OUTREACH_STARTUP_PROBE"
 
 
 class DatabaseOpener(QObject):
@@ -112,8 +118,13 @@ def build_main_window(
     return MainWindow(library, settings, notifier, gate)
 
 
-def start(data_dir_arg: str | None = None) -> tuple[QApplication, MainWindow, DatabaseOpener]:
+def start(
+    data_dir_arg: str | None = None, passphrase: str | None = None
+) -> tuple[QApplication, MainWindow, DatabaseOpener]:
     """Everything up to a shown main window (the path ``bench/`` times).
+
+    An encrypted database opens on the lock page, or unlocked with ``passphrase`` (the one
+    the first-run wizard just set).
 
     Raises :class:`SettingsError` or :class:`OSError`, with a message for the officer,
     when the settings or the data folder cannot be used.
@@ -129,6 +140,8 @@ def start(data_dir_arg: str | None = None) -> tuple[QApplication, MainWindow, Da
     if is_encrypted(folder / DB_FILE):
         window.lock()  # the records open only with the passphrase, on the lock page
         window.show()
+        if passphrase:
+            window.try_unlock(passphrase)
         opener.disable()  # nothing for it to open without the passphrase
         return app, window, opener
     window.show()
@@ -155,17 +168,66 @@ def _attach_records(window: MainWindow, engine: Engine, settings: SettingsStore)
     window.attach_records(records)
 
 
+def run_first_run(data_dir_arg: str | None = None) -> str | None:
+    """Show the first-run wizard when the officer has not been through it yet.
+
+    Finishing saves what was entered; cancelling saves nothing, so it is asked again. The
+    passphrase page encrypts the records at once; that passphrase is returned (None when
+    none was set), so the app can open without asking for it again.
+    """
+    if os.environ.get(NO_FIRST_RUN_ENV) == "1":
+        return None
+    folder = data_dir(data_dir_arg)
+    store = SettingsStore(config_dir(folder, explicit_data=data_dir_arg is not None))
+    if store.settings.first_run_done:
+        return None
+    from outreach.reference import ReferenceListError, shipped_reference
+    from outreach.ui.first_run import FirstRunWizard
+
+    app = create_application()
+    app.findChild(LanguageNotifier) or LanguageNotifier(app)
+    try:
+        reference = shipped_reference()
+    except ReferenceListError:
+        reference = None
+    chosen: list[str] = []
+    wizard = None
+
+    def set_passphrase(new: str) -> None:
+        from outreach.security.vault import set_passphrase as encrypt
+
+        actor = wizard.profile_page.name_edit.text().strip() if wizard else ""
+        folder.mkdir(parents=True, exist_ok=True)
+        encrypt(folder, new, old=chosen[-1] if chosen else None, actor=actor or "first-run")
+        chosen.append(new)
+
+    already = is_encrypted(folder / DB_FILE)
+    wizard = FirstRunWizard(store.settings, folder, reference, None if already else set_passphrase)
+    if wizard.exec():
+        store.save(wizard.value())
+    else:
+        set_ui_language(store.settings.ui_language)
+    return chosen[-1] if chosen else None
+
+
 def run_gui(data_dir_arg: str | None = None) -> int:
     """Open the app on the advice browser; returns the exit code."""
+    probe = os.environ.get(STARTUP_PROBE_ENV) == "1"
     try:
-        app, window, opener = start(data_dir_arg)
+        passphrase = None if probe else run_first_run(data_dir_arg)
+        app, window, opener = start(data_dir_arg, passphrase)
     except (SettingsError, OSError) as exc:
         create_application()
         message = _("Outreach cannot start:\n\n{error}").format(error=exc)
         QMessageBox.critical(None, APP_NAME, message)
         print(f"outreach: {exc}", file=sys.stderr)
         return 1
-    code = app.exec()
+    if probe:
+        app.processEvents()
+        print(time.time(), flush=True)
+        code = 0
+    else:
+        code = app.exec()
     engine = opener.wait()
     if window.records is not None:
         window.records.close()

@@ -203,8 +203,11 @@ class PassphraseDialog(QDialog):
         form.addRow(buttons)
 
     def _check(self) -> None:
-        if self.new.text() != self.again.text():
-            self.message.setText(_("The two new passphrases differ."))
+        from outreach.firstrun import passphrase_problem  # the first-run wizard's rules
+
+        problem = passphrase_problem(self.new.text(), self.again.text())
+        if problem:
+            self.message.setText(problem)
             return
         self.accept()
 

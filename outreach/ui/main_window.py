@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -64,7 +65,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.lock_page)
         self.setCentralWidget(self.stack)
         self.records = None
-        self.data_folder = None  # set by start(); the default data folder otherwise
+        # The data folder (HQ's key lives there); set by the start-up code.
+        self.data_folder: Path | None = None
         self.hq_view = None
         self.engagement_log = None
         self.follow_ups_panel = None
@@ -193,6 +195,7 @@ class MainWindow(QMainWindow):
             self._settings.settings,
             self._library,
             self,
+            self.data_folder,
             on_passphrase=self.change_passphrase if self.gate is not None else None,
         )
         if accepted:

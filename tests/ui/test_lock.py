@@ -190,3 +190,28 @@ def test_a_damaged_database_offers_the_newest_good_backup(qtbot, window, folder,
     assert window.records.engagements.count() == 3
     assert "restore" in [e.action for e in audit_trail(window.records.engine)]
     assert open_database is not None
+
+
+def test_the_passphrase_dialog_uses_the_first_run_rules(qtbot):
+    from outreach.ui.lock import PassphraseDialog
+
+    dialog = PassphraseDialog(has_passphrase=True)
+    qtbot.addWidget(dialog)
+    dialog.old.setText(PASS)
+    dialog.new.setText("correct horse battery staple")
+    dialog.again.setText("correct horse battery stable")
+    dialog._check()
+    assert "not the same" in dialog.message.text() and dialog.result() == 0
+    dialog.new.setText("short")
+    dialog.again.setText("short")
+    dialog._check()
+    assert "short" in dialog.message.text().lower() and dialog.result() == 0
+    dialog.new.setText("aaaaaaaaaaaaaaaa")
+    dialog.again.setText("aaaaaaaaaaaaaaaa")
+    dialog._check()
+    assert "repetitive" in dialog.message.text() and dialog.result() == 0
+    dialog.new.setText("correct horse battery staple")
+    dialog.again.setText("correct horse battery staple")
+    dialog._check()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.values() == (PASS, "correct horse battery staple")
