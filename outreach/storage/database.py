@@ -26,10 +26,9 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session
 
 from outreach.i18n import _
-from outreach.storage import backups, crypto
+from outreach.storage import DB_FILE, backups, crypto
 from outreach.storage.models import AuditEvent, Meta
 
-DB_FILE = "outreach.db"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 

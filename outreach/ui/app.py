@@ -17,6 +17,7 @@ from outreach.advice import AdviceLibrary, load_library
 from outreach.i18n import _, set_ui_language
 from outreach.paths import config_dir, data_dir
 from outreach.settings import SettingsError, SettingsStore
+from outreach.storage import DB_FILE
 from outreach.storage.crypto import is_encrypted
 from outreach.ui.language import LanguageNotifier
 from outreach.ui.main_window import MainWindow
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 CACHE_FOLDER = "cache"
-DB_FILE = "outreach.db"  # as outreach.storage.database, without importing SQLAlchemy here
 RECORDS_DELAY_MS = 150
 # Set to 1 to skip the first-run wizard (tests, scripted installs).
 NO_FIRST_RUN_ENV = "OUTREACH_NO_FIRST_RUN"

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 from outreach.storage.database import DB_FILE, current_revision, head_revision
 from outreach.ui.app import start
 
@@ -47,3 +52,31 @@ def test_a_damaged_survey_checklist_is_named_and_advice_still_works(
     assert kind == "critical" and "retail.toml" in message
     assert window.engagement_log is None
     assert window.advice_browser.visible_topic_ids()
+
+
+# What the window must not wait for: the records' storage, leaflets, export and HQ.
+HEAVY = ("sqlalchemy", "alembic", "reportlab", "cryptography", "openpyxl", "sqlcipher3")
+PROBE = """
+import json, sys
+from PySide6.QtWidgets import QApplication
+from outreach.ui.app import start
+app, window, opener = start(sys.argv[1])
+QApplication.processEvents()
+shown = sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[2:]))
+opener.wait()
+print(json.dumps(shown))
+"""
+
+
+def test_the_window_shows_before_the_heavy_libraries_are_imported(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for encrypted in (False, True):
+        if encrypted:
+            from outreach.security.vault import set_passphrase
+
+            set_passphrase(tmp_path, "correct horse battery staple")
+        out = subprocess.run(
+            [sys.executable, "-c", PROBE, str(tmp_path), *HEAVY],
+            capture_output=True, text=True, env=env, timeout=120, check=True,
+        )  # fmt: skip
+        assert json.loads(out.stdout.splitlines()[-1]) == [], (encrypted, out.stderr[-2000:])
