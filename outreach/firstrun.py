@@ -31,6 +31,11 @@ def hq_key_path(data_folder: Path) -> Path:
     return data_folder / HQ_PUBLIC_ON_LAPTOP
 
 
+def readable(fingerprint: str) -> str:
+    """A fingerprint in groups of four, to read out on the phone (HQ prints it unbroken)."""
+    return " ".join(fingerprint[i : i + 4] for i in range(0, len(fingerprint), 4))
+
+
 def read_key_file(path: Path) -> bytes:
     """Read a public key file, or raise :class:`KeyFileError` saying what is wrong."""
     try:
@@ -79,7 +84,7 @@ def install_hq_key(source: Path, data_folder: Path) -> str:
     except ExchangeKeyError as exc:
         raise KeyFileError(str(exc)) from exc
     atomic_write_bytes(hq_key_path(data_folder), key.to_bytes())
-    return key.fingerprint
+    return readable(key.fingerprint)
 
 
 def installed_hq_key_fingerprint(data_folder: Path) -> str | None:
@@ -91,7 +96,7 @@ def installed_hq_key_fingerprint(data_folder: Path) -> str | None:
     if not path.is_file():
         return None
     try:
-        return HqPublicKey.read(path).fingerprint
+        return readable(HqPublicKey.read(path).fingerprint)
     except ExchangeKeyError:
         return None
 

@@ -15,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 
 from outreach.advice import load_library
+from outreach.exchange.keys import init_hq_key
 from outreach.i18n import set_ui_language
 from outreach.reference import shipped_reference
 from outreach.settings import Settings
@@ -22,8 +23,6 @@ from outreach.ui.app import create_application
 from outreach.ui.first_run import FirstRunWizard
 from outreach.ui.language import LanguageNotifier
 from outreach.ui.settings_dialog import SettingsDialog
-
-KEY = b"-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAq1Xy8bW0d6ZzKcVY1nPAV7y3c8d2x0aS3lY1e4fQk3c=\n-----END PUBLIC KEY-----\n"
 
 
 def main() -> int:
@@ -36,8 +35,9 @@ def main() -> int:
     LanguageNotifier(app)
     set_ui_language(args.lang)
     folder = Path(tempfile.mkdtemp())
-    key = folder / "hq-public-key.pem"
-    key.write_bytes(KEY)
+    public, _created = init_hq_key(folder / "hq")  # as 'outreach hq init' makes it
+    key = folder / "hq-public.json"
+    public.write(key)
     wizard = FirstRunWizard(
         Settings(ui_language=args.lang), folder / "data", shipped_reference(), lambda _p: None
     )

@@ -29,7 +29,8 @@ def test_the_key_is_installed_where_exports_find_it_with_hq_s_fingerprint(tmp_pa
     data = tmp_path / "data"
     shown = install_hq_key(source, data)
     assert HqPublicKey.read(hq_key_path(data)) == HQ
-    assert shown == HQ.fingerprint, "the fingerprint 'outreach hq init' printed"
+    assert shown.replace(" ", "") == HQ.fingerprint, "the fingerprint 'outreach hq init' printed"
+    assert all(len(group) == 4 for group in shown.split()), "in fours, to read out"
     assert installed_hq_key_fingerprint(data) == shown
 
 

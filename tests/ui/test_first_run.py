@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from outreach import i18n
 from outreach.exchange.keys import hq_public_of
-from outreach.firstrun import hq_key_path
+from outreach.firstrun import hq_key_path, readable
 from outreach.reference import shipped_reference
 from outreach.settings import Settings, SettingsStore, load_settings
 from outreach.storage.crypto import is_encrypted
@@ -103,12 +103,12 @@ def test_hq_key_is_copied_and_its_fingerprint_shown(wizard, tmp_path):
     assert "No key" in page.status_label.text()
     assert page.choose_file(source) is True
     assert hq_key_path(tmp_path / "data").read_bytes() == KEY
-    assert page.fingerprint_label.text() == HQ.fingerprint
+    assert page.fingerprint_label.text() == readable(HQ.fingerprint)
     empty = tmp_path / "empty.pub"
     empty.write_bytes(b"")
     assert page.choose_file(empty) is False
     assert "empty" in page.error_label.text()
-    assert page.fingerprint_label.text() == HQ.fingerprint, "the installed key is kept"
+    assert page.fingerprint_label.text() == readable(HQ.fingerprint), "the installed key is kept"
     assert hq_key_path(tmp_path / "data").read_bytes() == KEY
 
 
@@ -221,7 +221,7 @@ def test_everything_the_wizard_asks_is_in_preferences(qtbot, ui_library, tmp_pat
     source = tmp_path / "hq.pub"
     source.write_bytes(KEY)
     assert dialog.install_key(source)
-    assert HQ.fingerprint in dialog.key_value.text()
+    assert readable(HQ.fingerprint) in dialog.key_value.text()
     value = dialog.value()
     assert (value.collar_number, value.district) == ("4127", reference.districts[1].id)
     assert dialog.findChildren(QLineEdit)
