@@ -79,3 +79,48 @@ def test_record_screens_open_in_each_language(qtbot, tmp_path, ui_library, code)
             assert widgets[-1].windowTitle() not in ("", "Leaflet")
     finally:
         records.close()
+
+
+@pytest.mark.parametrize("code", i18n.available_ui_languages())
+def test_set_up_security_and_hq_windows_open_in_each_language(qtbot, tmp_path, ui_library, code):
+    from outreach.exchange.export import ExportService
+    from outreach.reference import shipped_reference
+    from outreach.storage.database import open_database
+    from outreach.ui.export_dialog import ExportDialog
+    from outreach.ui.first_run import FirstRunWizard
+    from outreach.ui.hq_view import HqView
+    from outreach.ui.lock import ExitPublicModeDialog, LockPage, PassphraseDialog
+    from outreach.ui.public_mode import PublicModeWindow
+
+    i18n.set_ui_language(code)
+    engine = open_database(tmp_path)
+    try:
+        wizard = FirstRunWizard(
+            Settings(ui_language=code), tmp_path, shipped_reference(), lambda _p: None
+        )
+        lock_page = LockPage()
+        lock_page.retranslate_ui()
+        windows = {
+            "Set up Outreach": wizard,
+            "Export to HQ": ExportDialog(ExportService(engine, tmp_path, "PC Test"), tmp_path),
+            "Outreach HQ: merge bundles and dashboard": HqView(tmp_path),
+            "Outreach — public advice": PublicModeWindow(ui_library, Settings(ui_language=code)),
+            "Passphrase": PassphraseDialog(has_passphrase=True),
+            "Leave public mode": ExitPublicModeDialog(),
+        }
+        for english, widget in windows.items():
+            qtbot.addWidget(widget)
+            widget.show()
+            widget.grab()
+            assert widget.windowTitle(), english
+            if code != "en":
+                assert widget.windowTitle() != english, f"{english!r} is not translated"
+        for page in wizard.pages:
+            assert page.title(), "every wizard page has a title"
+            if code != "en":
+                assert page.title() not in ("Passphrase", "Printer", "HQ's public key")
+        texts = [w.text() for w in lock_page.findChildren(QLabel) if w.text().strip()]
+        assert texts, "the lock page has text"
+    finally:
+        engine.dispose()
+        i18n.set_ui_language("en")
