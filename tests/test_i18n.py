@@ -108,3 +108,21 @@ def test_locale_formatting_and_direction():
     assert not i18n.is_rtl("pl") and not i18n.is_rtl("pa_Guru")
     assert i18n.native_language_name("pl") == "Polski"
     assert i18n.language_name("bn", "en") == "Bangla"
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parent.parent.name)
+def test_no_accelerator_splits_a_letter_from_its_vowel_sign(path):
+    """Qt underlines the accelerator as a run of its own, so a letter marked with ``&``
+    is cut from the vowel sign or virama after it: Bengali and Gurmukhi show a dotted
+    circle and the label overflows. Those catalogues put an ASCII key in brackets,
+    "নাম (&N):", which an officer can also type on a UK keyboard."""
+    import unicodedata
+
+    for message in _read(path):
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in texts:
+            for match in re.finditer(r"(?<!&)&([^&])(.?)", text or ""):
+                follower = match.group(2)
+                assert not follower or unicodedata.category(follower) not in ("Mn", "Mc"), (
+                    f"{path.parent.parent.name}: {text!r}"
+                )
