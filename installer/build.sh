@@ -54,6 +54,11 @@ if ! out=$("$PYTHON" scripts/i18n.py compile 2>&1); then echo "$out" >&2; exit 1
 OUTREACH_BUNDLE_FONTS=$BUILD/fonts "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
   --distpath "$ROOT/dist" --workpath "$BUILD/work" installer/outreach.spec
 
+# Debug information is an eighth of the bundle (libpython alone carries 17 MB of it).
+# Strip it, but leave the libraries auditwheel repaired (the *.libs folders) alone:
+# strip can damage files patchelf has rewritten.
+find dist/outreach -type f -name '*.so*' -not -path '*.libs/*' -exec strip --strip-debug {} +
+
 cp installer/outreach.desktop installer/INSTALL-linux.txt dist/outreach/
 TARBALL=dist/outreach-$VERSION-linux-x86_64.tar.gz
 tar -C dist -czf "$TARBALL" outreach
