@@ -61,8 +61,11 @@ import json, sys
 from PySide6.QtWidgets import QApplication
 from outreach.ui.app import start
 app, window, opener = start(sys.argv[1])
-QApplication.processEvents()
+assert window.isVisible()
+# Checked as start() returns with the window shown: the database opener's timer has not
+# run yet (no event loop), so whatever is loaded here was loaded on the way to the window.
 shown = sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[2:]))
+QApplication.processEvents()
 opener.wait()
 print(json.dumps(shown))
 """
