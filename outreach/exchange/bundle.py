@@ -11,9 +11,12 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
+import queue
 import shutil
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -106,6 +109,57 @@ def _csv_row(record: dict) -> list[object]:
     ]
 
 
+COUNT_NAMES = ("engagements", "tombstones", "leaflets", "concerns", "follow_ups", "surveys",
+               "contacts")  # fmt: skip
+
+
+def csv_row(record: dict) -> str:
+    """A record's row of ``engagements.csv`` as csv.writer writes it, without the line end."""
+    _ROW_TEXT.seek(0)
+    _ROW_TEXT.truncate()
+    _ROW_WRITER.writerow(_csv_row(record))
+    return _ROW_TEXT.getvalue()[:-2]
+
+
+_ROW_TEXT = io.StringIO()
+_ROW_WRITER = csv.writer(_ROW_TEXT, lineterminator="\r\n")
+
+
+@dataclass
+class BundleChunk:
+    """Some records already written: their JSON lines and CSV rows (no line ends), counted."""
+
+    lines: list[str] = field(default_factory=list)
+    table: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_NAMES, 0))
+
+    def add(self, record: dict) -> None:
+        """Write one record (an engagement dict, see docs/export-to-hq.md)."""
+        self.lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        self.table.append(csv_row(record))
+        counts = self.counts
+        if record.get("tombstone"):
+            counts["tombstones"] += 1
+        else:
+            counts["engagements"] += 1
+            counts["leaflets"] += len(record["leaflets"])
+            counts["concerns"] += len(record["concerns"])
+            counts["follow_ups"] += len(record["follow_ups"])
+            counts["surveys"] += record.get("survey") is not None
+            counts["contacts"] += len(record.get("contacts", ()))
+
+
+def _chunked(records: Iterable[dict], size: int = 2000) -> Iterator[BundleChunk]:
+    chunk = BundleChunk()
+    for record in records:
+        chunk.add(record)
+        if len(chunk.lines) >= size:
+            yield chunk
+            chunk = BundleChunk()
+    if chunk.lines:
+        yield chunk
+
+
 class _Hashing:
     """A zip member writer that hashes and counts what goes through it."""
 
@@ -120,9 +174,46 @@ class _Hashing:
         self.handle.write(data)
 
 
+class _Background:
+    """Writes pairs of blocks to two writers on a thread of its own.
+
+    Compressing, hashing and checksumming release the GIL, so the records of the next
+    chunk are made while the last one is packed. An error on the thread is raised by
+    :meth:`put` or :meth:`close`.
+    """
+
+    def __init__(self, first: _Hashing, second: _Hashing) -> None:
+        self._writers = (first, second)
+        self._queue: queue.Queue = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="bundle-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    for writer, data in zip(self._writers, item, strict=True):
+                        writer.write(data)
+                except BaseException as exc:  # handed to the caller's thread
+                    self._error = exc
+
+    def put(self, first: bytes, second: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put((first, second))
+
+    def close(self) -> None:
+        """Wait until everything is written (or abandoned after an error)."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
 def write_bundle(
     out: Path,
-    records: Iterable[dict],
+    records: Iterable[dict] | Iterable[BundleChunk],
     *,
     laptop: LaptopPublicKey,
     signing_key: Ed25519PrivateKey,
@@ -132,13 +223,14 @@ def write_bundle(
     app_version: str,
     progress: Callable[[int], None] | None = None,
 ) -> BundleSummary:
-    """Write ``records`` (engagement dicts, see docs/bundle-format.md) as a sealed bundle.
+    """Write ``records`` as a sealed bundle: engagement dicts (see docs/export-to-hq.md),
+    or :class:`BundleChunk` objects holding records already written as text.
 
     The file appears at ``out`` only when complete (written beside it, then renamed).
     """
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    counts = {"engagements": 0, "tombstones": 0, "leaflets": 0, "concerns": 0,
-              "follow_ups": 0, "surveys": 0, "contacts": 0}  # fmt: skip
+    counts = dict.fromkeys(COUNT_NAMES, 0)
+    chunks = _as_chunks(records)
     buffer = io.BytesIO()
     hashes: dict[str, dict] = {}
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
@@ -147,33 +239,22 @@ def write_bundle(
             with zf.open(RECORDS, "w", force_zip64=True) as raw_lines:
                 lines = _Hashing(raw_lines)
                 table_bytes = _Hashing(table_file)
-                text = io.StringIO()
-                writer = csv.writer(text, lineterminator="\r\n")
-                writer.writerow(CSV_COLUMNS)
-                chunk: list[str] = []
-                for record in records:
-                    if record.get("tombstone"):
-                        counts["tombstones"] += 1
-                    else:
-                        counts["engagements"] += 1
-                        counts["leaflets"] += len(record["leaflets"])
-                        counts["concerns"] += len(record["concerns"])
-                        counts["follow_ups"] += len(record["follow_ups"])
-                        counts["surveys"] += record.get("survey") is not None
-                        counts["contacts"] += len(record.get("contacts", ()))
-                    chunk.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
-                    writer.writerow(_csv_row(record))
-                    if len(chunk) >= 2000:
-                        lines.write(("\n".join(chunk) + "\n").encode("utf-8"))
-                        table_bytes.write(text.getvalue().encode("utf-8"))
-                        text.seek(0)
-                        text.truncate()
-                        chunk.clear()
+                table_bytes.write((",".join(CSV_COLUMNS) + "\r\n").encode("utf-8"))
+                writer = _Background(lines, table_bytes)
+                try:
+                    for chunk in chunks:
+                        if not chunk.lines:
+                            continue
+                        for name, n in chunk.counts.items():
+                            counts[name] += n
+                        writer.put(
+                            ("\n".join(chunk.lines) + "\n").encode("utf-8"),
+                            ("\r\n".join(chunk.table) + "\r\n").encode("utf-8"),
+                        )
                         if progress:
                             progress(counts["engagements"] + counts["tombstones"])
-                if chunk:
-                    lines.write(("\n".join(chunk) + "\n").encode("utf-8"))
-                table_bytes.write(text.getvalue().encode("utf-8"))
+                finally:
+                    writer.close()
             table_file.seek(0)
             with zf.open(TABLE, "w", force_zip64=True) as raw_table:
                 shutil.copyfileobj(table_file, raw_table, 1 << 20)
@@ -194,7 +275,8 @@ def write_bundle(
         manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
         zf.writestr(MANIFEST, manifest_bytes)
         zf.writestr(SIGNATURE, signing_key.sign(manifest_bytes).hex() + "\n")
-    sealed = seal(buffer.getvalue(), hq_key)
+    with buffer.getbuffer() as plain:
+        sealed = seal(plain, hq_key)
     out.parent.mkdir(parents=True, exist_ok=True)
     temp = out.with_name(out.name + ".part")
     with open(temp, "wb") as handle:
@@ -204,6 +286,16 @@ def write_bundle(
     if progress:
         progress(counts["engagements"] + counts["tombstones"])
     return BundleSummary(out, laptop.laptop_id, laptop.officer, created, full, counts, len(sealed))
+
+
+def _as_chunks(records: Iterable) -> Iterator[BundleChunk]:
+    iterator = iter(records)
+    for first in iterator:
+        if isinstance(first, BundleChunk):
+            yield first
+            yield from iterator
+        else:
+            yield from _chunked(itertools.chain([first], iterator))
 
 
 # -- reading ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from sqlalchemy import Date, DateTime, Engine, String, func, or_, select, type_c
 from sqlalchemy.orm import Session
 
 from outreach import __version__
-from outreach.exchange.bundle import BundleSummary, write_bundle
+from outreach.exchange.bundle import CSV_COLUMNS, BundleChunk, BundleSummary, write_bundle
 from outreach.exchange.keys import (
     HQ_PUBLIC_ON_LAPTOP,
     HqPublicKey,
@@ -86,6 +86,187 @@ _CHILD_SQL = {
     "contacts": "SELECT engagement_id, purpose, id, name, phone, email, consent_version,"
     " consent_at, retain_until FROM public_contact",
 }
+
+
+def _build(row: tuple, children: dict[str, Iterable[tuple]], survey: dict | None) -> dict:
+    """A bundle record from an engagement row, its children's rows and its survey."""
+    (ident, version, laptop, kind, starts, ends, venue, district, officer, team,
+     people, notes, burglary, knocked, answered, leafleted, strands, audiences,
+     partners, is_demo, created, updated, deleted) = row  # fmt: skip
+    if deleted is not None:
+        return {
+            "id": ident,
+            "version": version,
+            "laptop_id": laptop,
+            "tombstone": True,
+            "deleted_at": _text(deleted),
+            "updated_at": _text(updated),
+        }
+    return {
+        "id": ident,
+        "version": version,
+        "laptop_id": laptop,
+        "kind": kind,
+        "starts_at": _text(starts),
+        "ends_at": _text(ends),
+        "venue": venue,
+        "district": district,
+        "officer": officer,
+        "team": team,
+        "people_engaged": people,
+        "notes": notes,
+        "burglary_date": burglary,
+        "doors_knocked": knocked,
+        "doors_answered": answered,
+        "doors_leafleted": leafleted,
+        "strands": strands.split(),
+        "audiences": audiences.split(),
+        "partners": partners.split(),
+        "is_demo": bool(is_demo),
+        "created_at": _text(created),
+        "updated_at": _text(updated),
+        "leaflets": [
+            {"topic": t, "lang": lang, "count": n}
+            for _e, t, lang, n in sorted(children["leaflets"])
+        ],
+        "concerns": [
+            {"id": c, "position": pos, "raised": raised, "action": action,
+             "status": status}
+            for _e, pos, c, raised, action, status in sorted(children["concerns"])
+        ],
+        "follow_ups": [
+            {"id": f, "position": pos, "description": text, "due": due,
+             "done_on": done}
+            for _e, pos, f, text, due, done in sorted(children["follow_ups"])
+        ],
+        "survey": survey,
+        "contacts": [
+            {"id": c[2], "name": c[3], "phone": c[4], "email": c[5],
+             "purpose": c[1], "consent_version": c[6],
+             "consent_at": _text(c[7]), "retain_until": c[8]}
+            for c in children["contacts"]
+            if consent_covers_hq(c[1])
+        ],
+    }  # fmt: skip
+
+
+# -- the same records written by SQLite ---------------------------------------------------
+# The hot path of an export: SQLite writes each engagement's JSON line and CSV row, byte
+# for byte what json.dumps(_build(...)) and bundle.csv_row write; Python only splices in
+# the children, which come from one pass over each child table in engagement order. It
+# covers the usual shape: times as the app stores them (whole seconds), strands,
+# audiences and partners as words of [A-Za-z0-9_.:-] between single spaces, no REAL where
+# a number belongs, no survey and no contacts (their consent is checked in Python). Any
+# other record is built in Python from the same rows.
+_STAMP = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9].000000"
+_NO_TIME = "0000-00-00 00:00:00.000000"
+_WORDS = "('|' || e.strands || '|' || e.audiences || '|' || e.partners || '|')"
+_FAST = f"""(
+ (e.created_at || '|' || e.updated_at || '|' || e.starts_at || '|'
+  || coalesce(e.ends_at, '{_NO_TIME}') || '|' || coalesce(e.deleted_at, '{_NO_TIME}'))
+  GLOB '{_STAMP}|{_STAMP}|{_STAMP}|{_STAMP}|{_STAMP}'
+ AND {_WORDS} NOT GLOB '*[^| A-Za-z0-9_.:-]*' AND {_WORDS} NOT GLOB '*  *'
+ AND {_WORDS} NOT GLOB '*| *' AND {_WORDS} NOT GLOB '* |*'
+ AND typeof(e.version) || typeof(e.is_demo) = 'integerinteger'
+ AND (typeof(e.people_engaged) || typeof(e.doors_knocked) || typeof(e.doors_answered)
+  || typeof(e.doors_leafleted) || typeof(e.burglary_date)) NOT GLOB '*real*')"""
+
+
+def _stamp(column: str) -> str:
+    """_text() of a stored time that matched _STAMP."""
+    return f"(substr({column}, 1, 10) || 'T' || substr({column}, 12, 8))"
+
+
+def _words(column: str) -> str:
+    """str.split() of single-spaced plain words, as a JSON array."""
+    return f"""iif({column} = '', '[]', '["' || replace({column}, ' ', '","') || '"]')"""
+
+
+def _number(column: str) -> str:
+    return f"coalesce({column}, '')"
+
+
+# Up to "updated_at", without the closing brace; a tombstone whole.
+_JSON_HEAD = f"""iif(e.deleted_at IS NOT NULL,
+ json_object('id', e.id, 'version', e.version, 'laptop_id', e.laptop_id,
+  'tombstone', json('true'), 'deleted_at', {_stamp("e.deleted_at")},
+  'updated_at', {_stamp("e.updated_at")}),
+ rtrim(json_object('id', e.id, 'version', e.version, 'laptop_id', e.laptop_id, 'kind', e.kind,
+  'starts_at', {_stamp("e.starts_at")},
+  'ends_at', iif(e.ends_at IS NULL, NULL, {_stamp("e.ends_at")}),
+  'venue', e.venue, 'district', e.district, 'officer', e.officer, 'team', e.team,
+  'people_engaged', e.people_engaged, 'notes', e.notes, 'burglary_date', e.burglary_date,
+  'doors_knocked', e.doors_knocked, 'doors_answered', e.doors_answered,
+  'doors_leafleted', e.doors_leafleted), '}}')
+  || ',"strands":' || {_words("e.strands")} || ',"audiences":' || {_words("e.audiences")}
+  || ',"partners":' || {_words("e.partners")}
+  || iif(e.is_demo, ',"is_demo":true,"created_at":"', ',"is_demo":false,"created_at":"')
+  || {_stamp("e.created_at")} || '","updated_at":"' || {_stamp("e.updated_at")} || '"')"""
+_PLAIN_CELLS = (
+    "(e.id || e.kind || e.venue || e.district || e.officer || e.team)"
+    " NOT GLOB '*[\",' || char(10) || char(13) || ']*'"
+)
+
+
+def _cell(column: str) -> str:
+    """A CSV field as csv.writer quotes it (only when it holds a quote, comma or line end)."""
+    return (
+        f"""iif({column} GLOB '*[",' || char(10) || char(13) || ']*',"""
+        f""" '"' || replace({column}, '"', '""') || '"', {column})"""
+    )
+
+
+def _csv_head(cell) -> str:
+    return f"""{cell("e.id")} || ',' || e.version || ',0,' || {cell("e.kind")} || ','
+  || {_stamp("e.starts_at")} || ',' || iif(e.ends_at IS NULL, '', {_stamp("e.ends_at")})
+  || ',' || {cell("e.venue")} || ',' || {cell("e.district")} || ','
+  || {cell("e.officer")} || ',' || {cell("e.team")} || ',' || {_number("e.people_engaged")}
+  || ',' || e.strands || ',' || e.audiences || ',' || e.partners"""
+
+
+# Up to "partners" (a tombstone's row whole), then from "doors_knocked" on.
+_CSV_HEAD = f"""iif(e.deleted_at IS NOT NULL,
+ {_cell("e.id")} || ',' || e.version || ',1' || '{"," * (len(CSV_COLUMNS) - 3)}'
+  || {_stamp("e.updated_at")},
+ iif({_PLAIN_CELLS}, {_csv_head(lambda c: c)}, {_csv_head(_cell)}))"""
+_CSV_TAIL = f"""{_number("e.doors_knocked")} || ',' || {_number("e.doors_answered")}
+  || ',' || {_number("e.doors_leafleted")} || iif(e.is_demo, ',1,', ',0,')
+  || {_stamp("e.updated_at")}"""
+_TEXT_SQL = f"""SELECT e.rowid, e.id, {_FAST}, e.deleted_at IS NOT NULL, {_JSON_HEAD},
+ {_CSV_HEAD}, {_CSV_TAIL} FROM engagement e{{where}} ORDER BY e.rowid"""
+# Each child table in one pass, as JSON arrays per engagement (rowid order), with counts.
+_CHILD_TEXT_SQL = (
+    "SELECT er, json_group_array(json_object('topic', topic_id, 'lang', lang, 'count', count)),"
+    " count(*), sum(count) FROM (SELECT e.rowid AS er, l.topic_id, l.lang, l.count"
+    " FROM engagement e JOIN leaflet_count l ON l.engagement_id = e.id{where}"
+    " ORDER BY e.rowid, l.topic_id, l.lang) GROUP BY er ORDER BY er",
+    "SELECT er, json_group_array(json_object('id', id, 'position', position, 'raised', raised,"
+    " 'action', action, 'status', status)), count(*), 0 FROM (SELECT e.rowid AS er, c.id,"
+    " c.position, c.raised, c.action, c.status FROM engagement e JOIN concern c"
+    " ON c.engagement_id = e.id{where} ORDER BY e.rowid, c.position, c.id)"
+    " GROUP BY er ORDER BY er",
+    "SELECT er, json_group_array(json_object('id', id, 'position', position, 'description',"
+    " description, 'due', due, 'done_on', done_on)), count(*), 0 FROM (SELECT e.rowid AS er,"
+    " f.id, f.position, f.description, f.due, f.done_on FROM engagement e JOIN follow_up f"
+    " ON f.engagement_id = e.id{where} ORDER BY e.rowid, f.position, f.id)"
+    " GROUP BY er ORDER BY er",
+)
+# Engagements with a survey or contacts: built in Python.
+_EXTRA_SQL = (
+    "SELECT e.rowid FROM engagement e JOIN survey s ON s.engagement_id = e.id{where}"
+    " UNION SELECT e.rowid FROM engagement e JOIN public_contact p ON p.engagement_id = e.id"
+    "{where}"
+)
+_CHANGED_E_SQL = (
+    " WHERE (e.updated_at >= replace(?, 'T', ' ')"
+    " OR e.id IN (SELECT engagement_id FROM survey WHERE updated_at >= replace(?, 'T', ' ')))"
+)
+_NO_CHILDREN = (1 << 62, "[]", 0, 0)
+
+
+def _merged(cursor) -> Iterator[tuple]:
+    yield from cursor
+    yield _NO_CHILDREN
 
 
 @dataclass
@@ -201,7 +382,7 @@ class ExportService:
         try:
             summary = write_bundle(
                 out,
-                self.records(since),
+                self.chunks(since),
                 laptop=laptop,
                 signing_key=signing_key,
                 hq_key=hq_key,
@@ -233,8 +414,9 @@ class ExportService:
     def records(self, since: str | None = None) -> Iterator[dict]:
         """Engagements changed since ``since`` (all when None) as bundle records.
 
-        The hot path of an export: one pass over each table through the SQLite driver
-        (no ORM objects, no date parsing), children grouped by engagement in memory.
+        One pass over each table through the SQLite driver (no ORM objects, no date
+        parsing), children grouped by engagement in memory. :meth:`chunks` writes the
+        same records straight to text, and is what an export uses.
         """
         where, params = ("", ()) if since is None else (_CHANGED_SQL, (since, since))
         chosen = f" WHERE engagement_id IN (SELECT id FROM engagement{where})" if where else ""
@@ -245,7 +427,6 @@ class ExportService:
                 group = groups[name] = defaultdict(list)
                 for row in raw.execute(sql + chosen, params):
                     group[row[0]].append(row)
-            contacts = groups["contacts"]
             surveys = {
                 row["engagement_id"]: self._survey(row)
                 for row in connection.execute(
@@ -255,71 +436,80 @@ class ExportService:
                     )
                 ).mappings()
             }  # fmt: skip
-            leaflets, concerns, follow_ups = (
-                groups["leaflets"],
-                groups["concerns"],
-                groups["follow_ups"],
-            )
             for row in raw.execute(_ENGAGEMENT_SQL + where, params):
-                (ident, version, laptop, kind, starts, ends, venue, district, officer, team,
-                 people, notes, burglary, knocked, answered, leafleted, strands, audiences,
-                 partners, is_demo, created, updated, deleted) = row  # fmt: skip
-                if deleted is not None:
-                    yield {
-                        "id": ident,
-                        "version": version,
-                        "laptop_id": laptop,
-                        "tombstone": True,
-                        "deleted_at": _text(deleted),
-                        "updated_at": _text(updated),
-                    }
-                    continue
-                yield {
-                    "id": ident,
-                    "version": version,
-                    "laptop_id": laptop,
-                    "kind": kind,
-                    "starts_at": _text(starts),
-                    "ends_at": _text(ends),
-                    "venue": venue,
-                    "district": district,
-                    "officer": officer,
-                    "team": team,
-                    "people_engaged": people,
-                    "notes": notes,
-                    "burglary_date": burglary,
-                    "doors_knocked": knocked,
-                    "doors_answered": answered,
-                    "doors_leafleted": leafleted,
-                    "strands": strands.split(),
-                    "audiences": audiences.split(),
-                    "partners": partners.split(),
-                    "is_demo": bool(is_demo),
-                    "created_at": _text(created),
-                    "updated_at": _text(updated),
-                    "leaflets": [
-                        {"topic": t, "lang": lang, "count": n}
-                        for _e, t, lang, n in sorted(leaflets.get(ident, ()))
-                    ],
-                    "concerns": [
-                        {"id": c, "position": pos, "raised": raised, "action": action,
-                         "status": status}
-                        for _e, pos, c, raised, action, status in sorted(concerns.get(ident, ()))
-                    ],
-                    "follow_ups": [
-                        {"id": f, "position": pos, "description": text, "due": due,
-                         "done_on": done}
-                        for _e, pos, f, text, due, done in sorted(follow_ups.get(ident, ()))
-                    ],
-                    "survey": surveys.get(ident),
-                    "contacts": [
-                        {"id": c[2], "name": c[3], "phone": c[4], "email": c[5],
-                         "purpose": c[1], "consent_version": c[6],
-                         "consent_at": _text(c[7]), "retain_until": c[8]}
-                        for c in contacts.get(ident, ())
-                        if consent_covers_hq(c[1])
-                    ],
-                }  # fmt: skip
+                ident = row[0]
+                yield _build(
+                    row,
+                    {name: group.get(ident, ()) for name, group in groups.items()},
+                    surveys.get(ident),
+                )
+
+    def chunks(self, since: str | None = None, size: int = CHUNK) -> Iterator[BundleChunk]:
+        """The records of :meth:`records`, already written as JSON lines and CSV rows.
+
+        The same text, in the same order, as writing what :meth:`records` yields.
+        """
+        where, params = ("", ()) if since is None else (_CHANGED_E_SQL, (since, since))
+        with self._engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            extra = {
+                row[0] for row in raw.execute(_EXTRA_SQL.replace("{where}", where), params * 2)
+            }
+            leaflets, concerns, follow_ups = (
+                _merged(raw.execute(sql.replace("{where}", where), params))
+                for sql in _CHILD_TEXT_SQL
+            )
+            leaflet, concern, follow_up = next(leaflets), next(concerns), next(follow_ups)
+            cursor = raw.execute(_TEXT_SQL.replace("{where}", where), params)
+            while rows := cursor.fetchmany(size):
+                chunk = BundleChunk()
+                lines, table, counts = chunk.lines, chunk.table, chunk.counts
+                for rowid, ident, fast, dead, head, cells, tail in rows:
+                    while leaflet[0] < rowid:
+                        leaflet = next(leaflets)
+                    while concern[0] < rowid:
+                        concern = next(concerns)
+                    while follow_up[0] < rowid:
+                        follow_up = next(follow_ups)
+                    ours_l = leaflet if leaflet[0] == rowid else _NO_CHILDREN
+                    ours_c = concern if concern[0] == rowid else _NO_CHILDREN
+                    ours_f = follow_up if follow_up[0] == rowid else _NO_CHILDREN
+                    if not fast or rowid in extra or head is None or cells is None:
+                        chunk.add(self._one(connection, ident))
+                    elif dead:
+                        lines.append(head)
+                        table.append(cells)
+                        counts["tombstones"] += 1
+                    else:
+                        lines.append(
+                            f'{head},"leaflets":{ours_l[1]},"concerns":{ours_c[1]},'
+                            f'"follow_ups":{ours_f[1]},"survey":null,"contacts":[]}}'
+                        )
+                        table.append(f"{cells},{ours_l[3]},{ours_c[2]},{ours_f[2]},{tail}")
+                        counts["engagements"] += 1
+                        counts["leaflets"] += ours_l[2]
+                        counts["concerns"] += ours_c[2]
+                        counts["follow_ups"] += ours_f[2]
+                yield chunk
+
+    def _one(self, connection, ident: str) -> dict:
+        """One engagement as a bundle record, built in Python (see :meth:`records`)."""
+        raw = connection.connection.driver_connection
+        row = raw.execute(_ENGAGEMENT_SQL + " WHERE id = ?", (ident,)).fetchone()
+        children = {
+            name: raw.execute(sql + " WHERE engagement_id = ?", (ident,)).fetchall()
+            for name, sql in _CHILD_SQL.items()
+        }
+        survey = (
+            connection.execute(
+                select(*(_raw(c) for c in Survey.__table__.columns)).where(
+                    Survey.engagement_id == ident
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _build(row, children, None if survey is None else self._survey(survey))
 
     def _survey(self, survey) -> dict:
         answers = json.loads(survey["answers"] or "{}")
