@@ -80,6 +80,7 @@ class _Dialect:
 
     name = ""
     stage_type = "TEXT"
+    records = ""  # the table of staged records, as s
 
     def type(self, doc: str, key: str) -> str:
         raise NotImplementedError
@@ -130,18 +131,27 @@ class _Dialect:
 
 
 class _SQLite(_Dialect):
+    """SQLite parses a line again for every statement that reads it: each line is parsed
+    once into hq_rec (a column per field and one for its JSON type), and the statements
+    read those columns; only list elements (small) are parsed again."""
+
     name = "sqlite"
+    records = "hq_rec"
 
     def type(self, doc: str, key: str) -> str:
+        if doc == "s.line":
+            return f"s.k_{key}__t"
         return f"json_type({doc}, '$.{key}')"
 
     def text(self, doc: str, key: str) -> str:
+        if doc == "s.line":
+            return f"s.k_{key}"
         return f"json_extract({doc}, '$.{key}')"
 
     integer = text
 
     def is_true(self, doc: str, key: str) -> str:
-        return f"(json_type({doc}, '$.{key}') IS 'true')"
+        return f"({self.type(doc, key)} IS 'true')"
 
     def integer_ok(self, doc: str, key: str) -> str:
         limit = 10**_MAX_DIGITS - 1
@@ -150,27 +160,45 @@ class _SQLite(_Dialect):
             f" AND {self.text(doc, key)} BETWEEN -{limit} AND {limit})"
         )
 
+    def _array(self, doc: str, key: str) -> str:
+        return f"iif({self.type(doc, key)} = 'array', {self.text(doc, key)}, '[]')"
+
     def elements(self, doc: str, key: str) -> str:
-        return f"(SELECT value, type, key AS ordinal FROM json_each({doc}, '$.{key}'))"
+        return f"(SELECT value, type, key AS ordinal FROM json_each({self._array(doc, key)}))"
 
     def element_text(self) -> str:
         return "j.value"
 
     def element_join(self, doc: str, key: str) -> str:
-        return f"json_each({doc}, '$.{key}') j"
+        return f"json_each({self._array(doc, key)}) j"
 
     def element_is_text(self) -> str:
         return "j.type = 'text'"
 
     def words(self, doc: str, key: str) -> str:
-        return f"coalesce((SELECT group_concat(value, ' ') FROM json_each({doc}, '$.{key}')), '')"
+        return (
+            f"coalesce((SELECT group_concat(value, ' ') FROM json_each({self._array(doc, key)})),"
+            " '')"
+        )
 
     def array_ok(self, doc: str, key: str) -> str:
         return f"coalesce({self.type(doc, key)}, 'absent') IN ('array', 'absent')"
 
 
+_KEYS = sorted({"id", "version", "laptop_id", "tombstone", *_FIELDS, *_TOMBSTONE_FIELDS, *_ARRAYS})
+_REC_SQL = (
+    "CREATE TEMP TABLE IF NOT EXISTS hq_rec (n INTEGER PRIMARY KEY, "
+    + ", ".join(f"k_{k}, k_{k}__t" for k in _KEYS)
+    + ")",
+    "INSERT INTO hq_rec SELECT n, "
+    + ", ".join(f"json_extract(line, '$.{k}'), json_type(line, '$.{k}')" for k in _KEYS)
+    + " FROM hq_stage",
+)
+
+
 class _Postgres(_Dialect):
     name = "postgresql"
+    records = "hq_stage"
     stage_type = "JSONB"
     text_type = "string"
     bool_types = ("boolean",)
@@ -259,11 +287,9 @@ def _shape_sql(d: _Dialect) -> str:
             f"NOT EXISTS (SELECT 1 FROM {d.elements(doc, key)} j"
             f" WHERE NOT (j.type = 'object' AND {checks}))"
         )
-    valid = "json_valid(s.line) AND json_type(s.line) = 'object' AND " if d.name == "sqlite" else (
-        "jsonb_typeof(s.line) = 'object' AND "
-    )  # fmt: skip
+    valid = "" if d.name == "sqlite" else "jsonb_typeof(s.line) = 'object' AND "
     return (
-        f"SELECT min(s.n) FROM hq_stage s WHERE NOT ({valid}"
+        f"SELECT min(s.n) FROM {d.records} s WHERE NOT ({valid}"
         + " AND ".join(f"({c})" for c in record + elements)
         + ")"
     )
@@ -311,14 +337,14 @@ def _engagement_sql(d: _Dialect) -> str:
     assert list(columns) == [c.name for c in engagement.columns]
     return (
         f"INSERT INTO {engagement.name} ({', '.join(columns)}) SELECT"
-        f" {', '.join(columns.values())} FROM hq_win w JOIN hq_stage s ON s.n = w.n"
+        f" {', '.join(columns.values())} FROM hq_win w JOIN {d.records} s ON s.n = w.n"
         " WHERE w.wins"
     )
 
 
 def _children_sql(d: _Dialect) -> list[str]:
     doc = "s.line"
-    source = "FROM hq_win w JOIN hq_stage s ON s.n = w.n"
+    source = f"FROM hq_win w JOIN {d.records} s ON s.n = w.n"
     strand, leaflet, concern, follow_up, contact = (t.name for t in CHILD_TABLES)
 
     def el(key: str) -> str:
@@ -364,10 +390,10 @@ def _sql(d: _Dialect) -> dict[str, object]:
             f" {d.text(doc, 'laptop_id')} AS laptop_id, {d.is_true(doc, 'tombstone')} AS dead,"
             f" row_number() OVER (PARTITION BY {d.text(doc, 'id')} ORDER BY"
             f" {d.integer(doc, 'version')} DESC, s.n) AS r, min(s.n) OVER (PARTITION BY"
-            f" {d.text(doc, 'id')}) AS first_n FROM hq_stage s) t WHERE r = 1",
+            f" {d.text(doc, 'id')}) AS first_n FROM {d.records} s) t WHERE r = 1",
             "engagement": _engagement_sql(d),
             "children": _children_sql(d),
-            "surveys": f"SELECT w.id, s.n FROM hq_win w JOIN hq_stage s ON s.n = w.n WHERE w.wins"
+            "surveys": f"SELECT w.id, s.n FROM hq_win w JOIN {d.records} s ON s.n = w.n WHERE w.wins"
             f" AND NOT w.dead AND {d.type(doc, 'survey')} = 'object'",
         }
     return _SQL[d.name]
@@ -381,7 +407,12 @@ def _create_stage(connection: Connection, d: _Dialect) -> None:
         "CREATE TEMP TABLE IF NOT EXISTS hq_win (n INTEGER PRIMARY KEY, id TEXT NOT NULL,"
         " version INTEGER NOT NULL, laptop_id TEXT NOT NULL, dead BOOLEAN NOT NULL,"
         " first_n INTEGER NOT NULL, wins BOOLEAN NOT NULL, replaced BOOLEAN NOT NULL)",
-        *([clear] if clear else ["DELETE FROM hq_stage", "DELETE FROM hq_win"]),
+        *([] if clear else [_REC_SQL[0]]),
+        *(
+            [clear]
+            if clear
+            else ["DELETE FROM hq_stage", "DELETE FROM hq_win", "DELETE FROM hq_rec"]
+        ),
     ):
         connection.exec_driver_sql(sql)
 
@@ -426,6 +457,12 @@ def merge(connection: Connection, verified: VerifiedBundle) -> tuple[dict[str, i
         savepoint.commit()
     else:
         _stage(connection, d, lines)
+        broken = connection.exec_driver_sql(
+            "SELECT min(n) FROM hq_stage WHERE NOT (json_valid(line) AND json_type(line) = 'object')"
+        ).scalar()
+        if broken is not None:
+            return None
+        connection.exec_driver_sql(_REC_SQL[1])
     odd = connection.exec_driver_sql(
         str(sql["shape"]).replace(":laptop", "%(laptop)s" if d.name == "postgresql" else "?"),
         {"laptop": laptop} if d.name == "postgresql" else (laptop,),
