@@ -384,13 +384,16 @@ def _sql(d: _Dialect) -> dict[str, object]:
         _SQL[d.name] = {
             "shape": _shape_sql(d),
             # the highest version of each id wins (the first line of it on a tie)
+            # and wins when HQ has no copy of it or an older one
             "latest": "INSERT INTO hq_win (n, id, version, laptop_id, dead, first_n, wins,"
-            " replaced) SELECT n, id, version, laptop_id, dead, first_n, false, false FROM"
-            f" (SELECT s.n, {d.text(doc, 'id')} AS id, {d.integer(doc, 'version')} AS version,"
+            " replaced) SELECT t.n, t.id, t.version, t.laptop_id, t.dead, t.first_n,"
+            " (e.id IS NULL OR e.version < t.version), (e.id IS NOT NULL AND e.version < t.version)"
+            f" FROM (SELECT s.n, {d.text(doc, 'id')} AS id, {d.integer(doc, 'version')} AS version,"
             f" {d.text(doc, 'laptop_id')} AS laptop_id, {d.is_true(doc, 'tombstone')} AS dead,"
             f" row_number() OVER (PARTITION BY {d.text(doc, 'id')} ORDER BY"
             f" {d.integer(doc, 'version')} DESC, s.n) AS r, min(s.n) OVER (PARTITION BY"
-            f" {d.text(doc, 'id')}) AS first_n FROM {d.records} s) t WHERE r = 1",
+            f" {d.text(doc, 'id')}) AS first_n FROM {d.records} s) t"
+            f" LEFT JOIN {engagement.name} e ON e.id = t.id WHERE t.r = 1",
             "engagement": _engagement_sql(d),
             "children": _children_sql(d),
             "surveys": f"SELECT w.id, s.n FROM hq_win w JOIN {d.records} s ON s.n = w.n WHERE w.wins"
@@ -479,13 +482,6 @@ def merge(connection: Connection, verified: VerifiedBundle) -> tuple[dict[str, i
             _("Record {id} belongs to laptop {owner}, not to this bundle's laptop; "
               "refused.").format(id=owner[0], owner=owner[1])
         )  # fmt: skip
-    # Which records win: new ones, and those newer than HQ's copy.
-    connection.exec_driver_sql(
-        f"UPDATE hq_win SET wins = NOT EXISTS (SELECT 1 FROM {engagement.name} e"
-        " WHERE e.id = hq_win.id AND e.version >= hq_win.version),"
-        f" replaced = EXISTS (SELECT 1 FROM {engagement.name} e"
-        " WHERE e.id = hq_win.id AND e.version < hq_win.version)"
-    )
     row = connection.exec_driver_sql(
         "SELECT"
         " coalesce(sum(CASE WHEN w.wins AND NOT w.dead AND e.id IS NULL THEN 1 ELSE 0 END), 0),"
