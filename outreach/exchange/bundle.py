@@ -20,6 +20,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from cryptography.exceptions import InvalidSignature
@@ -303,16 +304,31 @@ def _as_chunks(records: Iterable) -> Iterator[BundleChunk]:
 
 @dataclass
 class VerifiedBundle:
-    """A bundle whose envelope, zip, manifest, signature and member hashes all checked out."""
+    """A bundle whose envelope, zip, manifest, signature and member hashes all checked out.
+
+    Its records are checked when they are read: :attr:`records` parses them (raising
+    :class:`BundleError` for a malformed one); HQ's merge may check them in the database.
+    """
 
     path: Path
     sha256: str
     manifest: dict
-    records: list[dict]
+    lines: bytes
 
     @property
     def laptop_id(self) -> str:
         return self.manifest["laptop_id"]
+
+    @cached_property
+    def records(self) -> list[dict]:
+        """Every record, checked: JSON objects with an id and a version, of this laptop."""
+        return list(_parse_records(self.lines, str(self.laptop_id)))
+
+    def numbered_lines(self) -> Iterator[tuple[int, bytes]]:
+        """The non-blank lines of ``engagements.jsonl`` with their line numbers (from 1)."""
+        for number, line in enumerate(self.lines.splitlines(), start=1):
+            if line.strip():
+                yield number, line
 
 
 def _safe_name(name: str) -> None:
@@ -481,8 +497,7 @@ def read_bundle(
                 )
             )
         contents[name] = content
-    records = list(_parse_records(contents[RECORDS], laptop_id))
-    return VerifiedBundle(path, sha, manifest, records)
+    return VerifiedBundle(path, sha, manifest, contents[RECORDS])
 
 
 def _parse_records(data: bytes, laptop_id: str) -> Iterator[dict]:

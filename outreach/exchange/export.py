@@ -160,13 +160,13 @@ def _build(row: tuple, children: dict[str, Iterable[tuple]], survey: dict | None
 # other record is built in Python from the same rows.
 _STAMP = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9].000000"
 _NO_TIME = "0000-00-00 00:00:00.000000"
-_WORDS = "('|' || e.strands || '|' || e.audiences || '|' || e.partners || '|')"
+_WORDS = "(e.strands || '|' || e.audiences || '|' || e.partners)"
+# Rows whose words are not plain, found in a whole batch at once (one search, not one a row).
+_ODD_WORDS = re.compile(r"[^A-Za-z0-9_.:|\n -]|  |\| | \||^ | $", re.MULTILINE)
 _FAST = f"""(
  (e.created_at || '|' || e.updated_at || '|' || e.starts_at || '|'
   || coalesce(e.ends_at, '{_NO_TIME}') || '|' || coalesce(e.deleted_at, '{_NO_TIME}'))
   GLOB '{_STAMP}|{_STAMP}|{_STAMP}|{_STAMP}|{_STAMP}'
- AND {_WORDS} NOT GLOB '*[^| A-Za-z0-9_.:-]*' AND {_WORDS} NOT GLOB '*  *'
- AND {_WORDS} NOT GLOB '*| *' AND {_WORDS} NOT GLOB '* |*'
  AND typeof(e.version) || typeof(e.is_demo) = 'integerinteger'
  AND (typeof(e.people_engaged) || typeof(e.doors_knocked) || typeof(e.doors_answered)
   || typeof(e.doors_leafleted) || typeof(e.burglary_date)) NOT GLOB '*real*')"""
@@ -233,7 +233,7 @@ _CSV_TAIL = f"""{_number("e.doors_knocked")} || ',' || {_number("e.doors_answere
   || ',' || {_number("e.doors_leafleted")} || iif(e.is_demo, ',1,', ',0,')
   || {_stamp("e.updated_at")}"""
 _TEXT_SQL = f"""SELECT e.rowid, e.id, {_FAST}, e.deleted_at IS NOT NULL, {_JSON_HEAD},
- {_CSV_HEAD}, {_CSV_TAIL} FROM engagement e{{where}} ORDER BY e.rowid"""
+ {_CSV_HEAD}, {_CSV_TAIL}, {_WORDS} FROM engagement e{{where}} ORDER BY e.rowid"""
 # Each child table in one pass, as JSON arrays per engagement (rowid order), with counts.
 _CHILD_TEXT_SQL = (
     "SELECT er, json_group_array(json_object('topic', topic_id, 'lang', lang, 'count', count)),"
@@ -262,6 +262,14 @@ _CHANGED_E_SQL = (
     " OR e.id IN (SELECT engagement_id FROM survey WHERE updated_at >= replace(?, 'T', ' ')))"
 )
 _NO_CHILDREN = (1 << 62, "[]", 0, 0)
+
+
+def _odd_words(rows: list[tuple]) -> set[int]:
+    """The rowids of the rows whose strands, audiences or partners are not plain words."""
+    text = "\n".join(row[7] or " " for row in rows)
+    if text.count("\n") == len(rows) - 1 and not _ODD_WORDS.search(text):
+        return set()
+    return {row[0] for row in rows if row[7] is None or "\n" in row[7] or _ODD_WORDS.search(row[7])}
 
 
 def _merged(cursor) -> Iterator[tuple]:
@@ -464,7 +472,8 @@ class ExportService:
             while rows := cursor.fetchmany(size):
                 chunk = BundleChunk()
                 lines, table, counts = chunk.lines, chunk.table, chunk.counts
-                for rowid, ident, fast, dead, head, cells, tail in rows:
+                odd = _odd_words(rows)
+                for rowid, ident, fast, dead, head, cells, tail, _plain in rows:
                     while leaflet[0] < rowid:
                         leaflet = next(leaflets)
                     while concern[0] < rowid:
@@ -474,7 +483,7 @@ class ExportService:
                     ours_l = leaflet if leaflet[0] == rowid else _NO_CHILDREN
                     ours_c = concern if concern[0] == rowid else _NO_CHILDREN
                     ours_f = follow_up if follow_up[0] == rowid else _NO_CHILDREN
-                    if not fast or rowid in extra or head is None or cells is None:
+                    if not fast or rowid in extra or rowid in odd or head is None or cells is None:
                         chunk.add(self._one(connection, ident))
                     elif dead:
                         lines.append(head)

@@ -45,7 +45,7 @@ def odd_laptop(laptops):
         engagements.create(stall(venue=venue, officer='PC "Q", Jr', notes='a\\b\n"c"'))
     dead = engagements.create(stall(venue="Deleted, soon"))
     engagements.delete(dead)
-    odd = [engagements.create(stall(venue=f"Odd {n}")) for n in range(6)]
+    odd = [engagements.create(stall(venue=f"Odd {n}")) for n in range(7)]
     with s.engine.begin() as c:
         c.execute(text("UPDATE engagement SET strands = ' cyber-fraud  burglary-robbery '"
                        " WHERE id = :i"), {"i": odd[0]})  # fmt: skip
@@ -58,13 +58,15 @@ def odd_laptop(laptops):
         c.execute(text("UPDATE engagement SET partners = 'a,b' WHERE id = :i"), {"i": odd[4]})
         c.execute(text("UPDATE engagement SET ends_at = NULL, doors_knocked = 7 WHERE id = :i"),
                   {"i": odd[5]})  # fmt: skip
+        c.execute(text("UPDATE engagement SET strands = 'cyber-fraud\nburglary-robbery'"
+                       " WHERE id = :i"), {"i": odd[6]})  # fmt: skip
     return north
 
 
 def test_the_fast_path_writes_what_the_records_would(odd_laptop, monkeypatch):
     exporter = odd_laptop.exporter
     expected = _reference(exporter)
-    assert len(expected[0]) == 60 + 1 + 5 + 1 + 6
+    assert len(expected[0]) == 60 + 1 + 5 + 1 + 7
     in_python = []
     one = exporter._one
     monkeypatch.setattr(exporter, "_one", lambda c, ident: in_python.append(ident) or one(c, ident))

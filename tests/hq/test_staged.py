@@ -1,0 +1,206 @@
+"""The merge done by the database (outreach.hq.staged) against the merge in Python: the same
+database, the same counts, the same refusals, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+
+import pytest
+from sqlalchemy import create_engine
+
+from outreach.exchange.bundle import BundleError
+from outreach.exchange.envelope import open_sealed
+from outreach.exchange.keys import hq_private_key, laptop_signing_key
+from outreach.hq import staged
+from outreach.hq.merge import totals
+from outreach.hq.schema import metadata
+from tests.hq.conftest import dump, enrol_all, history_bundles, hq_service, jsonl, pg_url
+from tests.hq.test_bad_input import _resign, _sealed, _zip
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'hq-staged.db'}"
+        return
+    pg = pg_url()
+    if not pg:
+        pytest.skip("no PostgreSQL server configured (set OUTREACH_TEST_PG_URL)")
+    metadata.drop_all(create_engine(pg))
+    yield pg
+    metadata.drop_all(create_engine(pg))
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Which bundles the database merged (True) or left to Python (False)."""
+    seen: list[bool] = []
+    merge = staged.merge
+
+    def spying(connection, verified):
+        try:
+            result = merge(connection, verified)
+        except BundleError:
+            seen.append(True)  # refused by the database's merge itself
+            raise
+        seen.append(result is not None)
+        return result
+
+    monkeypatch.setattr(staged, "merge", spying)
+    return seen
+
+
+def test_the_database_merges_like_python(tmp_path, laptops, hq_folder, url, spy, monkeypatch):
+    bundles = history_bundles(tmp_path, laptops)
+    order = bundles[3:] + bundles[:3]
+    service = hq_service(hq_folder, url)
+    enrol_all(service, laptops)
+    fast = [service.import_bundles(order), service.import_bundles(order)]
+    assert spy == [True] * 12, "a genuine bundle was left to Python"
+    fast_dump = dump(service.engine)
+    service.engine.dispose()
+
+    monkeypatch.setattr(staged, "supported", lambda connection: False)
+    metadata.drop_all(create_engine(url))
+    service = hq_service(hq_folder, url)
+    enrol_all(service, laptops)
+    slow = [service.import_bundles(order), service.import_bundles(order)]
+    assert dump(service.engine) == fast_dump
+    for a, b in zip(fast, slow, strict=True):
+        assert [o.counts for o in a] == [o.counts for o in b]
+    assert totals(fast[0])["deleted"] == 4 and totals(fast[1])["unchanged"] > 0
+    service.engine.dispose()
+
+
+def _forged(tmp_path, hq_folder, north, change) -> object:
+    """North's next bundle with its records changed by ``change``, signed by north."""
+    from tests.engagements.conftest import stall
+
+    north.services.engagements.create(stall(venue="Another"))
+    north.services.engagements.create(stall(venue="And another"))
+    plain = open_sealed(
+        north.export(tmp_path / "next.bundle").read_bytes(), hq_private_key(hq_folder)
+    )
+    with zipfile.ZipFile(io.BytesIO(plain)) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    records = [json.loads(line) for line in members["engagements.jsonl"].splitlines()]
+    lines = jsonl(change(records))
+    manifest = json.loads(members["manifest.json"])
+    manifest["members"]["engagements.jsonl"] = {
+        "sha256": hashlib.sha256(lines).hexdigest(),
+        "size": len(lines),
+    }
+    signed = _resign(
+        {**members, "engagements.jsonl": lines}, manifest, laptop_signing_key(north.folder)
+    )
+    return _sealed(tmp_path, hq_folder, _zip(signed), "forged.bundle")
+
+
+@pytest.fixture
+def loaded(tmp_path, laptops, hq_folder, url):
+    """HQ holding both laptops' first bundles."""
+    bundles = history_bundles(tmp_path, laptops)
+    service = hq_service(hq_folder, url)
+    enrol_all(service, laptops)
+    assert all(o.ok for o in service.import_bundles(bundles[:2]))
+    yield service
+    service.engine.dispose()
+
+
+def _refused(service, path, *phrases) -> None:
+    before = dump(service.engine)
+    outcome = service.import_bundles([path])[0]
+    assert not outcome.ok, "the bad bundle was accepted"
+    for phrase in phrases:
+        assert phrase in outcome.error, outcome.error
+    assert dump(service.engine) == before
+
+
+def test_a_record_missing_a_field_is_refused(tmp_path, laptops, hq_folder, loaded, spy):
+    def drop_district(records):
+        del records[-1]["district"]
+        return records
+
+    path = _forged(tmp_path, hq_folder, laptops[0], drop_district)
+    _refused(loaded, path, "malformed", "district")
+    assert spy[-1] is False  # the database saw it was not of the usual shape
+
+
+def test_a_record_of_the_wrong_type_is_refused(tmp_path, laptops, hq_folder, loaded, spy):
+    def bad_leaflet(records):
+        records[0]["leaflets"] = [{"topic": "x", "lang": "en", "count": "many"}]
+        return records
+
+    path = _forged(tmp_path, hq_folder, laptops[0], bad_leaflet)
+    _refused(loaded, path, "malformed")
+    assert spy[-1] is False
+
+
+def test_a_record_of_another_laptops_id_is_refused_by_the_database(
+    tmp_path, laptops, hq_folder, loaded, spy
+):
+    south = laptops[1].exporter.laptop_key().laptop_id
+    south_id = next(row[0] for row in dump(loaded.engine)["hq_engagement"] if row[2] == south)
+
+    def steal(records):
+        records[-1]["id"] = south_id
+        return records
+
+    path = _forged(tmp_path, hq_folder, laptops[0], steal)
+    _refused(loaded, path, south_id, "belongs to laptop", south)
+    assert spy[-1] is True  # refused by the merge in the database, not left to Python
+
+
+def test_the_highest_version_in_one_bundle_wins(tmp_path, laptops, hq_folder, loaded, spy):
+    def twice(records):
+        live = next(r for r in records if not r.get("tombstone"))
+        newer = {**live, "version": live["version"] + 5, "venue": "Newest"}
+        older = {**live, "version": live["version"] + 1, "venue": "Older"}
+        return [newer, *records, older]
+
+    path = _forged(tmp_path, hq_folder, laptops[0], twice)
+    outcome = loaded.import_bundles([path])[0]
+    assert outcome.ok, outcome.error
+    assert spy[-1] is True
+    venues = {row[8] for row in dump(loaded.engine)["hq_engagement"]}
+    assert "Newest" in venues and "Older" not in venues
+
+
+def test_optional_fields_left_out_merge_like_python(
+    tmp_path, laptops, hq_folder, url, spy, monkeypatch
+):
+    from tests.hq.conftest import full_record
+
+    laptops[0].services.engagements.create(full_record())
+
+    def sparse(records):
+        for record in records:
+            for key in ("venue", "officer", "team", "notes", "people_engaged", "is_demo",
+                        "ends_at", "strands", "created_at"):  # fmt: skip
+                record.pop(key, None)
+            for concern in record.get("concerns", ()):
+                concern.pop("action", None)
+                concern.pop("status", None)
+            for contact in record.get("contacts", ()):
+                for key in ("phone", "email", "consent_version", "consent_at"):
+                    contact.pop(key, None)
+        return records
+
+    path = _forged(tmp_path, hq_folder, laptops[0], sparse)
+    dumps = []
+    for in_database in (True, False):
+        if not in_database:
+            monkeypatch.setattr(staged, "supported", lambda connection: False)
+        metadata.drop_all(create_engine(url))
+        service = hq_service(hq_folder, url)
+        enrol_all(service, laptops)
+        outcome = service.import_bundles([path])[0]
+        assert outcome.ok, outcome.error
+        dumps.append((outcome.counts, dump(service.engine)))
+        service.engine.dispose()
+    assert spy == [True]
+    assert dumps[0] == dumps[1]
+    assert dumps[0][1]["hq_contact"] and dumps[0][1]["hq_concern"]
