@@ -691,7 +691,9 @@ def cmd_hq_report(args: argparse.Namespace) -> int:
 
     service = _hq_service(args)
     try:
-        summary = write_report(service.engine, Path(args.out), hq_names())
+        summary = write_report(
+            service.engine, Path(args.out), hq_names(), include_demo=args.include_demo
+        )
     except ReportError as exc:
         raise CommandError(str(exc)) from exc
     finally:
@@ -704,6 +706,14 @@ def cmd_hq_report(args: argparse.Namespace) -> int:
                 path=args.out, n=summary.engagements, people=summary.people
             )
         )
+        if summary.demo_left_out:
+            print(
+                ngettext(
+                    "{n} demo engagement left out (--include-demo counts it).",
+                    "{n} demo engagements left out (--include-demo counts them).",
+                    summary.demo_left_out,
+                ).format(n=summary.demo_left_out)
+            )
     return EXIT_OK
 
 
@@ -930,6 +940,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     hq_report.add_argument("--out", required=True, metavar="FILE.xlsx|.csv|.pdf")
     hq_report.add_argument("--db", metavar="URL", help=db_help)
+    hq_report.add_argument(
+        "--include-demo",
+        action="store_true",
+        help=_("count demo engagements too (left out by default)"),
+    )
     hq_report.add_argument("--json", action="store_true", help=_("print JSON"))
     hq_report.set_defaults(func=cmd_hq_report)
 

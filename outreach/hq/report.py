@@ -1,6 +1,8 @@
 """HQ's reports: the same figures for the dashboard, the spreadsheet, CSV and the PDF.
 
-Deleted engagements (tombstones) are never counted.
+Deleted engagements (tombstones) are never counted. Demo engagements (``outreach demo``,
+made to try the app out) are left out unless asked for, so a laptop that was tried out
+before it went live cannot inflate the force's figures; the summary says how many.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ class Summary:
     engagements: int = 0
     people: int = 0
     leaflets: int = 0
+    demo_left_out: int = 0  # live demo engagements not counted
+    include_demo: bool = False
     laptops: int = 0
     deleted: int = 0
     by_strand: list[tuple[str, int, int]] = field(default_factory=list)
@@ -75,6 +79,7 @@ class Summary:
             "leaflets": self.leaflets,
             "laptops": self.laptops,
             "deleted": self.deleted,
+            "demo_left_out": self.demo_left_out,
             "by_strand": [list(r) for r in self.by_strand],
             "by_district": [list(r) for r in self.by_district],
             "by_team": [list(r) for r in self.by_team],
@@ -84,26 +89,41 @@ class Summary:
         }
 
 
-def summarise(engine: Engine, concerns_limit: int | None = None) -> Summary:
-    """Read the figures from HQ's database."""
+def _counted(include_demo: bool):
+    """The engagements a report counts: live ones, and demo ones only when asked for."""
+    live = engagement.c.deleted.is_(False)
+    return live if include_demo else live & engagement.c.is_demo.is_not(True)
+
+
+def summarise(
+    engine: Engine, concerns_limit: int | None = None, include_demo: bool = False
+) -> Summary:
+    """Read the figures from HQ's database (demo engagements only with ``include_demo``)."""
     e = engagement
-    live = e.c.deleted.is_(False)
+    live = _counted(include_demo)
     people = func.coalesce(func.sum(e.c.people_engaged), 0)
-    summary = Summary()
+    summary = Summary(include_demo=include_demo)
     with engine.connect() as c:
         summary.engagements, summary.people = c.execute(
             select(func.count(), people).where(live)
         ).one()
         summary.deleted = c.execute(select(func.count()).where(e.c.deleted.is_(True))).scalar_one()
+        if not include_demo:
+            summary.demo_left_out = c.execute(
+                select(func.count()).where(e.c.deleted.is_(False), e.c.is_demo.is_(True))
+            ).scalar_one()
         summary.laptops = c.execute(select(func.count()).select_from(laptop)).scalar_one()
         summary.leaflets = c.execute(
             select(func.coalesce(func.sum(leaflet.c.count), 0))
+            .join(e, e.c.id == leaflet.c.engagement_id)
+            .where(live)
         ).scalar_one()
         summary.by_strand = [
             tuple(r)
             for r in c.execute(
                 select(strand.c.strand_id, func.count(), people)
                 .join(e, e.c.id == strand.c.engagement_id)
+                .where(live)
                 .group_by(strand.c.strand_id)
                 .order_by(func.count().desc(), strand.c.strand_id)
             )
@@ -136,6 +156,7 @@ def summarise(engine: Engine, concerns_limit: int | None = None) -> Summary:
             for r in c.execute(
                 select(strand.c.strand_id, e.c.month, func.count(), people)
                 .join(e, e.c.id == strand.c.engagement_id)
+                .where(live)
                 .group_by(strand.c.strand_id, e.c.month)
                 .order_by(strand.c.strand_id, e.c.month)
             )
@@ -144,6 +165,8 @@ def summarise(engine: Engine, concerns_limit: int | None = None) -> Summary:
             tuple(r)
             for r in c.execute(
                 select(leaflet.c.lang, func.sum(leaflet.c.count))
+                .join(e, e.c.id == leaflet.c.engagement_id)
+                .where(live)
                 .group_by(leaflet.c.lang)
                 .order_by(func.sum(leaflet.c.count).desc(), leaflet.c.lang)
             )
@@ -152,6 +175,7 @@ def summarise(engine: Engine, concerns_limit: int | None = None) -> Summary:
             select(e.c.starts_at, e.c.district, e.c.team, concern.c.raised, concern.c.action,
                    concern.c.status)
             .join(e, e.c.id == concern.c.engagement_id)
+            .where(live)
             .order_by(e.c.starts_at.desc(), concern.c.position)
         )  # fmt: skip
         if concerns_limit is not None:
@@ -162,13 +186,13 @@ def summarise(engine: Engine, concerns_limit: int | None = None) -> Summary:
     return summary
 
 
-def engagement_rows(engine: Engine) -> Iterator[tuple]:
-    """Every live engagement as a flat row (ENGAGEMENT_COLUMNS order)."""
+def engagement_rows(engine: Engine, include_demo: bool = False) -> Iterator[tuple]:
+    """Every counted engagement as a flat row (ENGAGEMENT_COLUMNS order)."""
     columns = [engagement.c[name] for name in ENGAGEMENT_COLUMNS]
     with engine.connect() as c:
         result = c.execution_options(stream_results=True, yield_per=5000).execute(
             select(*columns)
-            .where(engagement.c.deleted.is_(False))
+            .where(_counted(include_demo))
             .order_by(engagement.c.starts_at, engagement.c.id)
         )
         for row in result:
@@ -179,7 +203,9 @@ class ReportError(Exception):
     """A report cannot be written; the message says why."""
 
 
-def write_report(engine: Engine, out: Path, names: Names = plain_names) -> Summary:
+def write_report(
+    engine: Engine, out: Path, names: Names = plain_names, include_demo: bool = False
+) -> Summary:
     """Write a report whose kind follows ``out``'s suffix: .xlsx, .csv or .pdf."""
     suffix = out.suffix.lower()
     writers = {".xlsx": write_xlsx, ".csv": write_csv, ".pdf": write_pdf}
@@ -189,7 +215,7 @@ def write_report(engine: Engine, out: Path, names: Names = plain_names) -> Summa
                 suffix=suffix
             )
         )
-    summary = summarise(engine)
+    summary = summarise(engine, include_demo=include_demo)
     out.parent.mkdir(parents=True, exist_ok=True)
     temp = out.with_name(out.name + ".part")
     try:
@@ -206,11 +232,11 @@ def write_report(engine: Engine, out: Path, names: Names = plain_names) -> Summa
 
 
 def write_csv(engine: Engine, summary: Summary, out: Path, names: Names) -> None:
-    """Every live engagement, one row each, for a spreadsheet (UTF-8 with BOM for Excel)."""
+    """Every counted engagement, one row each, for a spreadsheet (UTF-8 with BOM for Excel)."""
     with open(out, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(ENGAGEMENT_COLUMNS)
-        writer.writerows(engagement_rows(engine))
+        writer.writerows(engagement_rows(engine, summary.include_demo))
 
 
 def write_xlsx(engine: Engine, summary: Summary, out: Path, names: Names) -> None:
@@ -224,7 +250,7 @@ def write_xlsx(engine: Engine, summary: Summary, out: Path, names: Names) -> Non
         for row in rows:
             ws.append(list(row))
 
-    sheet(_("Engagements"), ENGAGEMENT_COLUMNS, engagement_rows(engine))
+    sheet(_("Engagements"), ENGAGEMENT_COLUMNS, engagement_rows(engine, summary.include_demo))
     sheet(
         _("By strand and month"),
         (_("Strand"), _("Month"), _("Engagements"), _("People engaged")),
@@ -304,6 +330,11 @@ def write_pdf(engine: Engine, summary: Summary, out: Path, names: Names) -> None
                 [_("Leaflets handed out"), f"{summary.leaflets:,}"],
                 [_("Laptops enrolled"), f"{summary.laptops:,}"],
                 [_("Concerns raised (you said, we did)"), f"{len(summary.you_said_we_did):,}"],
+                *(
+                    [[_("Demo engagements left out"), f"{summary.demo_left_out:,}"]]
+                    if summary.demo_left_out
+                    else []
+                ),
             ],
             colWidths=[8 * cm, 4 * cm],
             hAlign="LEFT",

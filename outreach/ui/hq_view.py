@@ -16,6 +16,7 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QGridLayout,
     QGroupBox,
@@ -33,7 +34,7 @@ from outreach.exchange.keys import KeyFileError, LaptopPublicKey, hq_private_key
 from outreach.hq.merge import BundleOutcome, HqError, HqService, totals
 from outreach.hq.report import Names, Summary, plain_names, summarise
 from outreach.hq.schema import hq_engine
-from outreach.i18n import _, format_number
+from outreach.i18n import _, format_number, ngettext
 from outreach.ui.background import BackgroundTask
 
 BAR_COLOUR = QColor("#1f5fa8")
@@ -116,6 +117,12 @@ class HqView(QWidget):
         self.log.setMaximumHeight(90)
         self.totals_labels = {key: QLabel() for key in ("engagements", "people", "leaflets",
                                                         "laptops")}  # fmt: skip
+        self.include_demo_box = QCheckBox(_("Count &demo engagements"))
+        self.include_demo_box.setToolTip(
+            _("Demo engagements are made to try the app out; they are left out of the figures "
+              "unless this is ticked.")
+        )  # fmt: skip
+        self.demo_note = QLabel()
         self.chart_views = {key: QChartView() for key in ("strand", "district", "month",
                                                           "language")}  # fmt: skip
         for view in self.chart_views.values():
@@ -144,6 +151,10 @@ class HqView(QWidget):
         grid.addWidget(self.chart_views["language"], 1, 1)
         dashboard = QGroupBox(_("Dashboard"))
         dashboard_layout = QVBoxLayout(dashboard)
+        options = QHBoxLayout()
+        options.addWidget(self.demo_note, 1)
+        options.addWidget(self.include_demo_box)
+        dashboard_layout.addLayout(options)
         dashboard_layout.addLayout(figures)
         dashboard_layout.addLayout(grid, 1)
         layout = QVBoxLayout(self)
@@ -162,6 +173,7 @@ class HqView(QWidget):
         self.enrol_button.clicked.connect(self._choose_laptop_key)
         self.import_button.clicked.connect(self._choose_bundles)
         self.cancel_button.clicked.connect(self.cancel_import)
+        self.include_demo_box.toggled.connect(self.refresh_dashboard)
 
     # -- database and keys ---------------------------------------------------------------
     def open_database(self) -> None:
@@ -286,7 +298,17 @@ class HqView(QWidget):
     def refresh_dashboard(self) -> None:
         if self.service is None:
             return
-        self.summary = summary = summarise(self.service.engine, concerns_limit=0)
+        self.summary = summary = summarise(
+            self.service.engine, concerns_limit=0, include_demo=self.include_demo_box.isChecked()
+        )
+        self.demo_note.setText(
+            ngettext(
+                "{n} demo engagement left out.", "{n} demo engagements left out.",
+                summary.demo_left_out,
+            ).format(n=format_number(summary.demo_left_out))
+            if summary.demo_left_out
+            else ""
+        )  # fmt: skip
         figures = {
             "engagements": (summary.engagements, _("engagements")),
             "people": (summary.people, _("people engaged")),

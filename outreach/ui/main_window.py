@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("{app} — crime prevention advice").format(app=APP_NAME))
         self.tabs.setTabText(0, _("&Advice"))
         if self.engagement_log is not None:
-            self.tabs.setTabText(1, _("&Engagements"))
+            self.tabs.setTabText(1, _("E&ngagements"))
             self.tabs.setTabText(2, _("Follow-&ups"))
         self.file_menu.setTitle(_("&File"))
         self.edit_menu.setTitle(_("&Edit"))

@@ -45,10 +45,16 @@ def test_export_enrol_import_report(tmp_path):
 
     for suffix in ("xlsx", "csv", "pdf"):
         out = tmp_path / f"report.{suffix}"
-        report = run("hq", "report", "--data-dir", hq, "--db", hq_db, "--out", str(out), "--json")
+        report = run("hq", "report", "--data-dir", hq, "--db", hq_db, "--out", str(out), "--json",
+                     "--include-demo")  # fmt: skip
         assert report.returncode == 0, report.stderr
         assert json.loads(report.stdout)["engagements"] == 25
         assert out.stat().st_size > 500
+    # the 25 are demo records: left out by default, and the command says so
+    plain = run("hq", "report", "--data-dir", hq, "--db", hq_db, "--out", str(tmp_path / "r.csv"))
+    assert plain.returncode == 0, plain.stderr
+    assert "0 engagements" in plain.stdout
+    assert "25 demo engagements left out (--include-demo counts them)." in plain.stdout
 
 
 def test_bad_bundle_and_bad_database_url(tmp_path):

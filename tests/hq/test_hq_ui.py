@@ -77,6 +77,11 @@ def test_hq_view_imports_with_progress_and_draws_the_dashboard(qtbot, exported, 
     assert "new 121" in log
     assert "Refused junk.bundle: This is not an Outreach bundle" in log
     assert "rejected 1" in log
+    # the demo engagements are left out of the figures until the officer counts them
+    assert "120 demo engagements left out" in view.demo_note.text()
+    assert ">1<" in view.totals_labels["engagements"].text()
+    view.include_demo_box.setChecked(True)
+    assert view.demo_note.text() == ""
     assert "121" in view.totals_labels["engagements"].text()
     assert view.progress.value() == 2
     strand_chart = view.chart_views["strand"].chart()

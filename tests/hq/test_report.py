@@ -8,7 +8,13 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from outreach.hq.report import ReportError, summarise, write_report
+from outreach.hq.report import (
+    ENGAGEMENT_COLUMNS,
+    ReportError,
+    engagement_rows,
+    summarise,
+    write_report,
+)
 from tests.hq.conftest import enrol_all, history_bundles, hq_service
 
 
@@ -22,7 +28,8 @@ def merged(tmp_path, laptops, hq_folder):
 
 
 def test_summary_leaves_deleted_engagements_out(merged):
-    summary = summarise(merged.engine)
+    summary = summarise(merged.engine, include_demo=True)
+    assert summary.demo_left_out == 0
     assert summary.engagements == 2 * 41 - 2  # one demo record deleted per laptop
     assert summary.deleted == 4
     assert summary.laptops == 2
@@ -34,7 +41,7 @@ def test_summary_leaves_deleted_engagements_out(merged):
 
 def test_spreadsheet(merged, tmp_path):
     out = tmp_path / "report.xlsx"
-    write_report(merged.engine, out, lambda kind, ident: f"<{ident}>")
+    write_report(merged.engine, out, lambda kind, ident: f"<{ident}>", include_demo=True)
     book = load_workbook(out, read_only=True)
     assert book.sheetnames == [
         "Engagements",
@@ -52,7 +59,7 @@ def test_spreadsheet(merged, tmp_path):
 
 def test_csv(merged, tmp_path):
     out = tmp_path / "report.csv"
-    write_report(merged.engine, out)
+    write_report(merged.engine, out, include_demo=True)
     with open(out, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][:3] == ["id", "version", "laptop_id"]
@@ -61,11 +68,46 @@ def test_csv(merged, tmp_path):
 
 def test_pdf_has_charts(merged, tmp_path):
     out = tmp_path / "report.pdf"
-    write_report(merged.engine, out)
+    write_report(merged.engine, out, include_demo=True)
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
     assert "Engagements by strand" in text
     assert "Leaflets by language" in text
     assert "80" in text
+    assert "Demo engagements left out" not in text
+
+
+def test_demo_engagements_are_left_out_unless_asked_for(merged, tmp_path):
+    """Demo records (made to try the app out) never inflate the force's figures by default."""
+    everything = summarise(merged.engine, include_demo=True)
+    summary = summarise(merged.engine)
+    rows = list(engagement_rows(merged.engine, include_demo=True))
+    demo = ENGAGEMENT_COLUMNS.index("is_demo")
+    real = [r for r in rows if not r[demo]]
+    assert 0 < len(real) < len(rows)  # the fixture holds both
+    assert summary.engagements == len(real) == len(list(engagement_rows(merged.engine)))
+    assert summary.demo_left_out == len(rows) - len(real)
+    people = ENGAGEMENT_COLUMNS.index("people_engaged")
+    assert summary.people == sum(r[people] or 0 for r in real) < everything.people
+    assert sum(n for _d, n, _p in summary.by_district) == summary.engagements
+    assert sum(n for _m, n, _p in summary.by_month) == summary.engagements
+    assert (
+        sum(n for _s, _m, n, _p in summary.by_strand_month)
+        == sum(n for _s, n, _p in summary.by_strand)
+        <= summary.engagements * 14
+    )
+    assert summary.leaflets == sum(n for _l, n in summary.leaflets_by_language)
+    assert summary.leaflets < everything.leaflets
+    assert len(summary.you_said_we_did) <= len(everything.you_said_we_did)
+
+    out = tmp_path / "report.pdf"
+    write_report(merged.engine, out)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "Demo engagements left out" in text
+    assert f"{summary.demo_left_out:,}" in text
+    out = tmp_path / "report.csv"
+    write_report(merged.engine, out)
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        assert len(list(csv.reader(handle))) == 1 + len(real)
 
 
 def test_unknown_report_kind(merged, tmp_path):
