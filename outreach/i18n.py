@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import re
 import threading
 from collections.abc import Callable
 from functools import cache
@@ -50,6 +51,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def pgettext(context: str, message: str) -> str:
     """Translate ``message`` in a context (for short, ambiguous strings)."""
     return _current.pgettext(context, message)
+
+
+def without_accelerator(label: str) -> str:
+    """A translated label without its keyboard accelerator: no ``&``, no ``(&X)`` key.
+
+    For a control shown where another one already uses that key.
+    """
+    label = re.sub(r"\s*\(&[^&]\)", "", label)
+    return label.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
 def normalise_code(code: str) -> str:

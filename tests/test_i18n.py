@@ -126,3 +126,16 @@ def test_no_accelerator_splits_a_letter_from_its_vowel_sign(path):
                 assert not follower or unicodedata.category(follower) not in ("Mn", "Mc"), (
                     f"{path.parent.parent.name}: {text!r}"
                 )
+
+
+@pytest.mark.parametrize(
+    ("label", "plain"),
+    [
+        ("&Print a test page", "Print a test page"),
+        ("পরীক্ষার পৃষ্ঠা প্রিন্ট করুন (&P)", "পরীক্ষার পৃষ্ঠা প্রিন্ট করুন"),
+        ("Export && print", "Export & print"),
+        ("ال&لقاءات", "اللقاءات"),
+    ],
+)
+def test_a_label_without_its_accelerator(label, plain):
+    assert i18n.without_accelerator(label) == plain

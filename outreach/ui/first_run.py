@@ -11,17 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -37,11 +33,11 @@ from outreach.firstrun import (
     installed_hq_key_fingerprint,
     passphrase_problem,
     passphrase_strength,
-    printer_test_page_pdf,
 )
-from outreach.i18n import _, available_ui_languages, set_ui_language, ui_language
+from outreach.i18n import _, available_ui_languages, set_ui_language
 from outreach.reference import Reference
 from outreach.settings import Settings
+from outreach.ui.printer_check import PrinterCheck
 from outreach.ui.settings_dialog import fill_reference_combo, language_label
 
 PassphraseSetter = Callable[[str], None]
@@ -297,94 +293,18 @@ class PrinterPage(QWizardPage):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.explain = _wrapping_label()
-        self.printer_list = QListWidget()
-        self.printer_list.setMaximumHeight(140)
-        self.default_label = _wrapping_label()
-        self.print_button = QPushButton()
-        self.print_button.clicked.connect(self.print_test_page)
-        self.result_label = _wrapping_label()
-        row = QHBoxLayout()
-        row.addWidget(self.print_button)
-        row.addStretch(1)
+        self.check = PrinterCheck()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.explain)
-        layout.addWidget(self.printer_list)
-        layout.addWidget(self.default_label)
-        layout.addLayout(row)
-        layout.addWidget(self.result_label)
+        layout.addWidget(self.check)
         layout.addStretch(1)
-        # Replaced in tests by a printer writing a PDF file.
-        self.make_printer: Callable[[QPrinterInfo], QPrinter] = lambda info: QPrinter(
-            info, QPrinter.PrinterMode.HighResolution
-        )
-        self.printers: list[QPrinterInfo] = []
-        self.pages_printed = 0
 
     def initializePage(self) -> None:
-        self.refresh()
-
-    def refresh(self) -> None:
-        """List the printers again (a printer may have been plugged in meanwhile)."""
-        self.printers = list(QPrinterInfo.availablePrinters())
-        default = QPrinterInfo.defaultPrinterName()
-        self.printer_list.clear()
-        for info in self.printers:
-            name = info.printerName()
-            text = _("{name} (default)").format(name=name) if name == default else name
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            self.printer_list.addItem(item)
-            if name == default or self.printer_list.count() == 1:
-                self.printer_list.setCurrentItem(item)
-        self.print_button.setEnabled(bool(self.printers))
-        self.default_label.setText(
-            _("Default printer: {name}").format(name=default)
-            if default
-            else _("No default printer is set: the print dialog will ask each time.")
-        )
-        if not self.printers:
-            self.result_label.setText(
-                _(
-                    "No printer is set up on this laptop. Ask IT to add one; until then "
-                    "leaflets can be saved as PDF and printed elsewhere."
-                )
-            )
+        self.check.refresh()
 
     def retranslate_ui(self) -> None:
         self.setTitle(_("Printer"))
         self.setSubTitle(_("Leaflets are printed on the printers this laptop knows."))
-        self.explain.setText(_("Printers found (choose one for the test page):"))
-        self.print_button.setText(_("&Print a test page"))
-        self.printer_list.setAccessibleName(_("Printers"))
-
-    def selected_printer(self) -> QPrinterInfo | None:
-        item = self.printer_list.currentItem()
-        if item is None:
-            return None
-        name = item.data(Qt.ItemDataRole.UserRole)
-        return next((p for p in self.printers if p.printerName() == name), None)
-
-    def print_test_page(self) -> None:
-        from outreach.ui.printing import PrintError, print_pdf
-
-        info = self.selected_printer()
-        if info is None:
-            return
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            pdf = printer_test_page_pdf(ui_language())
-            self.pages_printed = print_pdf(pdf, self.make_printer(info))
-        except (PrintError, OSError) as exc:
-            self.result_label.setText(str(exc))
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.result_label.setText(
-            _("A test page went to {name}. Check that the printed text is clear.").format(
-                name=info.printerName()
-            )
-        )
+        self.check.retranslate_ui()
 
 
 class FinishPage(QWizardPage):

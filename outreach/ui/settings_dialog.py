@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +32,7 @@ from outreach.firstrun import KeyFileError, install_hq_key, installed_hq_key_fin
 from outreach.i18n import _, available_ui_languages, language_label
 from outreach.reference import Item, Reference, ReferenceListError, shipped_reference
 from outreach.settings import Settings
+from outreach.ui.printer_check import PrinterCheck
 
 
 def fill_reference_combo(combo: QComboBox, items: Iterable[Item], current: str) -> None:
@@ -147,6 +149,12 @@ class SettingsDialog(QDialog):
             # Keep what was chosen here, then ask for the passphrase once this dialog is gone.
             self.passphrase_button.clicked.connect(self.accept)
             self.passphrase_button.clicked.connect(lambda: QTimer.singleShot(0, on_passphrase))
+        # The first-run wizard's printer check, to repeat when a printer is added or replaced.
+        self.printer_box = QGroupBox()
+        # Alt+P belongs to the phone number here.
+        self.printer_check = PrinterCheck(list_height=80, accelerator=False)
+        QVBoxLayout(self.printer_box).addWidget(self.printer_check)
+        self._printers_listed = False
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -157,6 +165,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.leaflet_box)
         form.addRow(self.lock_label, self.lock_minutes)
         form.addRow(self.passphrase_button)
+        form.addRow(self.printer_box)
         form.addRow(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -178,6 +187,8 @@ class SettingsDialog(QDialog):
         self.lock_minutes.setAccessibleName(_("Lock after this many idle minutes"))
         self.passphrase_button.setText(_("Set or change the &passphrase…"))
         self.officer_box.setTitle(_("Your profile"))
+        self.printer_box.setTitle(_("Printer"))
+        self.printer_check.retranslate_ui()
         texts = [_("C&ollar number:"), _("&Team:"), _("Default &district:")]
         for label, text in zip(self.officer_labels, texts, strict=True):
             label.setText(text)
@@ -186,6 +197,12 @@ class SettingsDialog(QDialog):
         self.key_label.setText(_("HQ's public key:"))
         self.key_button.setText(_("C&hoose file…"))
         self._show_key()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._printers_listed:  # asked of the print system once, when first shown
+            self._printers_listed = True
+            self.printer_check.refresh()
 
     def _show_key(self) -> None:
         found = installed_hq_key_fingerprint(self._data_folder) if self._data_folder else None

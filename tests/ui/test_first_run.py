@@ -112,16 +112,31 @@ def test_hq_key_is_copied_and_its_fingerprint_shown(wizard, tmp_path):
     assert hq_key_path(tmp_path / "data").read_bytes() == KEY
 
 
-def test_printer_page_lists_the_system_printers_and_prints_a_test_page(wizard, tmp_path):
-    page = wizard.printer_page
-    page.initializePage()
+@pytest.fixture(params=["wizard", "preferences"])
+def printer_check(request, qtbot, tmp_path, ui_library):
+    """The printer check where the officer meets it: the wizard's page, then Preferences."""
+    if request.param == "wizard":
+        page = request.getfixturevalue("wizard").printer_page
+        page.initializePage()
+        return page.check
+    dialog = SettingsDialog(Settings(), ui_library, data_folder=tmp_path)
+    qtbot.addWidget(dialog)
+    assert dialog.printer_check.printer_list.count() == 0, "the print system is asked on show"
+    dialog.show()
+    request.node.keep_alive = dialog  # the check lives as long as its dialog
+    assert "&" not in dialog.printer_check.print_button.text(), "Alt+P is the phone's"
+    return dialog.printer_check
+
+
+def test_printer_check_lists_the_system_printers_and_prints_a_test_page(printer_check, tmp_path):
+    check = printer_check
     names = [p.printerName() for p in QPrinterInfo.availablePrinters()]
-    listed = [page.printer_list.item(i).text() for i in range(page.printer_list.count())]
+    listed = [check.printer_list.item(i).text() for i in range(check.printer_list.count())]
     assert len(listed) == len(names)
     assert all(any(text.startswith(n) for text in listed) for n in names)
-    assert page.print_button.isEnabled() == bool(names)
+    assert check.print_button.isEnabled() == bool(names)
     if not names:
-        assert "No printer" in page.result_label.text()
+        assert "No printer" in check.result_label.text()
         assert not os.environ.get("OUTREACH_REQUIRE_PRINTER"), "CI sets up a print queue"
         return
     out = tmp_path / "test-page.pdf"
@@ -132,11 +147,11 @@ def test_printer_page_lists_the_system_printers_and_prints_a_test_page(wizard, t
         printer.setOutputFileName(str(out))
         return printer
 
-    page.make_printer = pdf_printer
-    page.print_button.click()
-    assert page.pages_printed == 1
+    check.make_printer = pdf_printer
+    check.print_button.click()
+    assert check.pages_printed == 1
     assert out.read_bytes().startswith(b"%PDF")
-    assert page.selected_printer().printerName() in page.result_label.text()
+    assert check.selected_printer().printerName() in check.result_label.text()
 
 
 def test_first_run_is_shown_once_and_saved(qtbot, tmp_path, monkeypatch):
