@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
@@ -67,6 +68,15 @@ class FollowUpLine:
     due: dt.date
     done_on: dt.date | None = None
     id: str = ""
+
+
+# A contact's details go to HQ only when the purpose they agreed to names HQ.
+_HQ_WORDS = re.compile(r"\b(hq|headquarters|force[- ]wide)\b", re.IGNORECASE)
+
+
+def consent_covers_hq(purpose: str) -> bool:
+    """Whether a contact's recorded consent purpose names HQ (so the details may travel)."""
+    return bool(_HQ_WORDS.search(purpose or ""))
 
 
 @dataclass

@@ -19,6 +19,7 @@ from sqlalchemy import Date, DateTime, Engine, String, func, or_, select, type_c
 from sqlalchemy.orm import Session
 
 from outreach import __version__
+from outreach.engagements.model import consent_covers_hq
 from outreach.exchange.bundle import CSV_COLUMNS, BundleChunk, BundleSummary, write_bundle
 from outreach.exchange.keys import (
     HQ_PUBLIC_ON_LAPTOP,
@@ -38,7 +39,6 @@ from outreach.storage.models import (
 
 LAST_EXPORT_KEY = "export.last_mark"
 CHUNK = 2000
-_HQ_WORDS = re.compile(r"\b(hq|headquarters|force[- ]wide)\b", re.IGNORECASE)
 
 
 class ExportError(Exception):
@@ -47,11 +47,6 @@ class ExportError(Exception):
 
 class ExportCancelled(ExportError):
     """The officer cancelled the export; nothing was written or marked."""
-
-
-def consent_covers_hq(purpose: str) -> bool:
-    """Whether a contact's recorded consent purpose names HQ (so the details may travel)."""
-    return bool(_HQ_WORDS.search(purpose or ""))
 
 
 def _raw(column):

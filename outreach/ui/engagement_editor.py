@@ -41,6 +41,7 @@ from outreach.engagements.model import (
     FollowUpLine,
     Kind,
     LeafletLine,
+    consent_covers_hq,
 )
 from outreach.engagements.service import EngagementError, ValidationError
 from outreach.i18n import N_, _, format_date, ui_language
@@ -298,6 +299,9 @@ class EngagementEditor(QDialog):
         self.contact_phone_edit = QLineEdit()
         self.contact_email_edit = QLineEdit()
         self.contact_purpose_edit = QLineEdit()
+        self.contact_purpose_edit.setPlaceholderText(
+            _("What they may be contacted about; name HQ only if HQ may see the details")
+        )
         self.contact_retain_edit = QDateEdit()
         self.contact_retain_edit.setCalendarPopup(True)
         retain = dt.date.today() + dt.timedelta(days=DEFAULT_RETENTION_DAYS)
@@ -312,8 +316,10 @@ class EngagementEditor(QDialog):
         contacts_layout.addLayout(contact_form)
         self.add_contact_button = QPushButton(_("Add contact"))
         self.remove_contact_button = QPushButton(_("Remove contact"))
-        self.contacts_table = QTableWidget(0, 3)
-        self.contacts_table.setHorizontalHeaderLabels([_("Name"), _("Purpose"), _("Delete by")])
+        self.contacts_table = QTableWidget(0, 4)
+        self.contacts_table.setHorizontalHeaderLabels(
+            [_("Name"), _("Purpose"), _("Delete by"), _("Goes to HQ")]
+        )
         self.contacts_table.horizontalHeader().setStretchLastSection(True)
         self.contacts_table.setColumnWidth(0, 200)
         self.contacts_table.setColumnWidth(1, 340)
@@ -463,6 +469,9 @@ class EngagementEditor(QDialog):
             self.contacts_table.setItem(
                 row, 2, QTableWidgetItem(format_date(contact.retain_until, "short"))
             )
+            # The export's rule, shown where the consent is taken.
+            to_hq = consent_covers_hq(contact.purpose)
+            self.contacts_table.setItem(row, 3, QTableWidgetItem(_("Yes") if to_hq else _("No")))
 
     def _remove_contact(self) -> None:
         row = self.contacts_table.currentRow()

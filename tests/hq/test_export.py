@@ -11,8 +11,9 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
+from outreach.engagements.model import consent_covers_hq
 from outreach.exchange.envelope import open_sealed
-from outreach.exchange.export import ExportError, ExportService, consent_covers_hq
+from outreach.exchange.export import ExportError, ExportService
 from outreach.exchange.keys import LAPTOP_KEY_FILE, hq_private_key
 from outreach.storage.models import AuditEvent
 from tests.engagements.conftest import stall

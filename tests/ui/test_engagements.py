@@ -209,6 +209,17 @@ def test_contact_needs_consent_and_history_shows_changes(qtbot, log, records, ui
     editor.contact_consent_check.setChecked(True)
     assert editor.add_contact()
     assert editor.contacts_table.rowCount() == 1
+    # whether the details go to HQ is shown where the consent is taken
+    assert "HQ" in editor.contact_purpose_edit.placeholderText()
+    assert editor.contacts_table.horizontalHeaderItem(3).text() == "Goes to HQ"
+    assert editor.contacts_table.item(0, 3).text() == "No"
+    editor.contact_name_edit.setText("B. Resident")
+    editor.contact_purpose_edit.setText("Invitation to HQ's community panel")
+    editor.contact_consent_check.setChecked(True)
+    assert editor.add_contact()
+    assert editor.contacts_table.item(1, 3).text() == "Yes"
+    editor._contacts.pop()
+    editor._show_contacts()
     assert editor.try_save()
     contact = records.engagements.get(ident).data.contacts[0]
     assert (
