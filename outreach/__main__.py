@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
-from outreach.cli import main
+gc.disable()  # until the app has started (cli.main turns it on for other commands)
+
+from outreach.cli import main  # noqa: E402
 
 sys.exit(main())
