@@ -156,7 +156,7 @@ class _SQLite(_Dialect):
     def integer_ok(self, doc: str, key: str) -> str:
         limit = 10**_MAX_DIGITS - 1
         return (
-            f"({self.type(doc, key)} = 'integer'"
+            f"(coalesce({self.type(doc, key)}, 'absent') = 'integer'"
             f" AND {self.text(doc, key)} BETWEEN -{limit} AND {limit})"
         )
 
@@ -217,7 +217,7 @@ class _Postgres(_Dialect):
 
     def integer_ok(self, doc: str, key: str) -> str:
         return (
-            f"({self.type(doc, key)} = 'number'"
+            f"(coalesce({self.type(doc, key)}, 'absent') = 'number'"
             f" AND ({doc} ->> '{key}') ~ '^-?[0-9]{{1,{_MAX_DIGITS}}}$')"
         )
 
