@@ -139,13 +139,13 @@ class _SQLite(_Dialect):
     records = "hq_rec"
 
     def type(self, doc: str, key: str) -> str:
-        if doc == "s.line":
-            return f"s.k_{key}__t"
+        if doc in _COLUMNS:
+            return f"{_COLUMNS[doc]}.k_{key}__t"
         return f"json_type({doc}, '$.{key}')"
 
     def text(self, doc: str, key: str) -> str:
-        if doc == "s.line":
-            return f"s.k_{key}"
+        if doc in _COLUMNS:
+            return f"{_COLUMNS[doc]}.k_{key}"
         return f"json_extract({doc}, '$.{key}')"
 
     integer = text
@@ -156,7 +156,7 @@ class _SQLite(_Dialect):
     def integer_ok(self, doc: str, key: str) -> str:
         limit = 10**_MAX_DIGITS - 1
         return (
-            f"({self.type(doc, key)} = 'integer'"
+            f"(coalesce({self.type(doc, key)}, 'absent') = 'integer'"
             f" AND {self.text(doc, key)} BETWEEN -{limit} AND {limit})"
         )
 
@@ -185,6 +185,9 @@ class _SQLite(_Dialect):
         return f"coalesce({self.type(doc, key)}, 'absent') IN ('array', 'absent')"
 
 
+# On SQLite a record (s.line) and an element of a list of objects (e.value) are read from
+# the columns they were parsed into (hq_rec, hq_el_*), not parsed again.
+_COLUMNS = {"s.line": "s", "e.value": "e"}
 _KEYS = sorted({"id", "version", "laptop_id", "tombstone", *_FIELDS, *_TOMBSTONE_FIELDS, *_ARRAYS})
 _REC_SQL = (
     "CREATE TEMP TABLE IF NOT EXISTS hq_rec (n INTEGER PRIMARY KEY, "
@@ -194,6 +197,26 @@ _REC_SQL = (
     + ", ".join(f"json_extract(line, '$.{k}'), json_type(line, '$.{k}')" for k in _KEYS)
     + " FROM hq_stage",
 )
+# The elements of each list, parsed once (and only for records of the usual shape, which
+# hq_rec's checks come first): the shape check and the child rows read these columns.
+_EL_TABLES = {"strands": ("value",), **{k: tuple(f) for k, f in _ELEMENTS.items()}}
+
+
+def _el_sql(key: str) -> tuple[str, str]:
+    fields = _EL_TABLES[key]
+    if key == "strands":
+        columns, values = "k_value", "j.value"
+    else:
+        columns = ", ".join(f"k_{f}, k_{f}__t" for f in fields)
+        obj = "iif(j.type = 'object', j.value, '{}')"
+        values = ", ".join(
+            f"json_extract({obj}, '$.{f}'), json_type({obj}, '$.{f}')" for f in fields
+        )
+    return (
+        f"CREATE TEMP TABLE IF NOT EXISTS hq_el_{key} (n INTEGER NOT NULL, type TEXT, {columns})",
+        f"INSERT INTO hq_el_{key} SELECT s.n, j.type, {values} FROM hq_rec s,"
+        f" json_each(s.k_{key}) j WHERE s.k_{key}__t = 'array'",
+    )
 
 
 class _Postgres(_Dialect):
@@ -217,7 +240,7 @@ class _Postgres(_Dialect):
 
     def integer_ok(self, doc: str, key: str) -> str:
         return (
-            f"({self.type(doc, key)} = 'number'"
+            f"(coalesce({self.type(doc, key)}, 'absent') = 'number'"
             f" AND ({doc} ->> '{key}') ~ '^-?[0-9]{{1,{_MAX_DIGITS}}}$')"
         )
 
@@ -278,10 +301,14 @@ def _shape_sql(d: _Dialect) -> str:
     record.append(f"CASE WHEN {d.is_true(doc, 'tombstone')} THEN {dead} ELSE {live} END")
     elements = []
     for key in ("strands", "audiences", "partners"):
+        if d.name == "sqlite" and key in _EL_TABLES:
+            continue  # checked in hq_el_* (_element_shape_sql)
         elements.append(
             f"NOT EXISTS (SELECT 1 FROM {d.elements(doc, key)} j WHERE NOT ({d.element_is_text()}))"
         )
     for key, fields in _ELEMENTS.items():
+        if d.name == "sqlite":
+            continue
         checks = " AND ".join(d.accepts("j.value", k, allowed) for k, allowed in fields.items())
         elements.append(
             f"NOT EXISTS (SELECT 1 FROM {d.elements(doc, key)} j"
@@ -293,6 +320,17 @@ def _shape_sql(d: _Dialect) -> str:
         + " AND ".join(f"({c})" for c in record + elements)
         + ")"
     )
+
+
+def _element_shape_sql(d: _SQLite) -> list[str]:
+    """SQLite: the first element, parsed into hq_el_*, that is not of the usual shape."""
+    queries = ["SELECT min(e.n) FROM hq_el_strands e WHERE NOT (e.type = 'text')"]
+    for key, fields in _ELEMENTS.items():
+        checks = " AND ".join(d.accepts("e.value", k, allowed) for k, allowed in fields.items())
+        queries.append(
+            f"SELECT min(e.n) FROM hq_el_{key} e WHERE NOT (e.type = 'object' AND {checks})"
+        )
+    return queries
 
 
 def _engagement_sql(d: _Dialect) -> str:
@@ -353,6 +391,8 @@ def _children_sql(d: _Dialect) -> list[str]:
     def el_int(key: str) -> str:
         return d.integer("j.value", key)
 
+    if d.name == "sqlite":
+        return _sqlite_children_sql(d)
     return [
         f"INSERT INTO {strand} (engagement_id, strand_id) SELECT DISTINCT w.id,"
         f" {d.element_text()} {source}, {d.element_join(doc, 'strands')} WHERE w.wins",
@@ -375,6 +415,34 @@ def _children_sql(d: _Dialect) -> list[str]:
     ]
 
 
+def _sqlite_children_sql(d: _Dialect) -> list[str]:
+    """The child rows from the elements parsed into hq_el_* (the same rows as the generic
+    statements, without parsing the lists again)."""
+    strand, leaflet, concern, follow_up, contact = (t.name for t in CHILD_TABLES)
+
+    def source(key: str) -> str:
+        return f"FROM hq_el_{key} e JOIN hq_win w ON w.n = e.n WHERE w.wins"
+
+    return [
+        f"INSERT INTO {strand} (engagement_id, strand_id) SELECT DISTINCT w.id, e.k_value"
+        f" {source('strands')}",
+        f"INSERT INTO {leaflet} (engagement_id, topic_id, lang, count) SELECT w.id,"
+        f" e.k_topic, e.k_lang, sum(e.k_count) {source('leaflets')} GROUP BY w.id, e.k_topic,"
+        " e.k_lang",
+        f"INSERT INTO {concern} (id, engagement_id, position, raised, action, status)"
+        " SELECT e.k_id, w.id, e.k_position, e.k_raised, coalesce(e.k_action, ''),"
+        f" coalesce(e.k_status, 'open') {source('concerns')}",
+        f"INSERT INTO {follow_up} (id, engagement_id, position, description, due, done_on)"
+        " SELECT e.k_id, w.id, e.k_position, e.k_description, e.k_due, e.k_done_on"
+        f" {source('follow_ups')}",
+        f"INSERT INTO {contact} (id, engagement_id, name, phone, email, purpose,"
+        " consent_version, consent_at, retain_until) SELECT e.k_id, w.id, e.k_name,"
+        " coalesce(e.k_phone, ''), coalesce(e.k_email, ''), e.k_purpose,"
+        " coalesce(e.k_consent_version, ''), e.k_consent_at, e.k_retain_until"
+        f" {source('contacts')}",
+    ]
+
+
 _SQL: dict[str, dict[str, object]] = {}
 
 
@@ -383,6 +451,7 @@ def _sql(d: _Dialect) -> dict[str, object]:
         doc = "s.line"
         _SQL[d.name] = {
             "shape": _shape_sql(d),
+            "element_shape": _element_shape_sql(d) if isinstance(d, _SQLite) else [],
             # the highest version of each id wins (the first line of it on a tie)
             # and wins when HQ has no copy of it or an older one
             "latest": "INSERT INTO hq_win (n, id, version, laptop_id, dead, first_n, wins,"
@@ -410,11 +479,16 @@ def _create_stage(connection: Connection, d: _Dialect) -> None:
         "CREATE TEMP TABLE IF NOT EXISTS hq_win (n INTEGER PRIMARY KEY, id TEXT NOT NULL,"
         " version INTEGER NOT NULL, laptop_id TEXT NOT NULL, dead BOOLEAN NOT NULL,"
         " first_n INTEGER NOT NULL, wins BOOLEAN NOT NULL, replaced BOOLEAN NOT NULL)",
-        *([] if clear else [_REC_SQL[0]]),
+        *([] if clear else [_REC_SQL[0], *(_el_sql(key)[0] for key in _EL_TABLES)]),
         *(
             [clear]
             if clear
-            else ["DELETE FROM hq_stage", "DELETE FROM hq_win", "DELETE FROM hq_rec"]
+            else [
+                "DELETE FROM hq_stage",
+                "DELETE FROM hq_win",
+                "DELETE FROM hq_rec",
+                *(f"DELETE FROM hq_el_{key}" for key in _EL_TABLES),
+            ]
         ),
     ):
         connection.exec_driver_sql(sql)
@@ -472,6 +546,12 @@ def merge(connection: Connection, verified: VerifiedBundle) -> tuple[dict[str, i
     ).scalar()
     if odd is not None:
         return None
+    if d.name == "sqlite":  # the records are of the usual shape: parse their lists once
+        for key in _EL_TABLES:
+            connection.exec_driver_sql(_el_sql(key)[1])
+        for query in sql["element_shape"]:  # type: ignore[union-attr]
+            if connection.exec_driver_sql(query).scalar() is not None:
+                return None
     connection.exec_driver_sql(str(sql["latest"]))
     owner = connection.exec_driver_sql(
         f"SELECT w.id, e.laptop_id FROM hq_win w JOIN {engagement.name} e ON e.id = w.id"

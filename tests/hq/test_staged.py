@@ -204,3 +204,109 @@ def test_optional_fields_left_out_merge_like_python(
     assert spy == [True]
     assert dumps[0] == dumps[1]
     assert dumps[0][1]["hq_contact"] and dumps[0][1]["hq_concern"]
+
+
+@pytest.mark.parametrize(
+    "key, elements",
+    [
+        ("strands", [5]),
+        ("strands", [{"id": "x"}]),
+        ("leaflets", ["not an object"]),
+        ("leaflets", [{"topic": "x", "lang": "en"}]),
+        ("leaflets", [{"topic": "x", "lang": "en", "count": 2.5}]),
+        ("concerns", [{"id": "c", "position": 1.5, "raised": "r"}]),
+        ("concerns", [{"id": "c", "raised": "r"}]),
+        ("concerns", [{"id": "c", "position": 0, "raised": "r", "action": None}]),
+        ("follow_ups", [{"id": "f", "position": 0, "description": 7}]),
+        ("contacts", [{"id": "k", "name": "n", "purpose": "p", "retain_until": 3}]),
+    ],
+)
+def test_a_list_element_of_another_shape_is_left_to_python(
+    tmp_path, laptops, hq_folder, url, spy, monkeypatch, key, elements
+):
+    """The lists' elements are checked (on SQLite from the columns they are parsed into
+    once): any element of another shape leaves the whole bundle to the merge in Python,
+    which refuses or reads it, and nothing of it is merged by the database."""
+    from tests.hq.conftest import full_record
+
+    laptops[0].services.engagements.create(full_record())
+
+    def odd(records):
+        live = [r for r in records if not r.get("tombstone")]
+        live[-1][key] = [*live[-1].get(key, []), *elements]
+        return records
+
+    path = _forged(tmp_path, hq_folder, laptops[0], odd)
+    results = []
+    for in_database in (True, False):
+        if not in_database:
+            monkeypatch.setattr(staged, "supported", lambda connection: False)
+        metadata.drop_all(create_engine(url))
+        service = hq_service(hq_folder, url)
+        enrol_all(service, laptops)
+        outcome = service.import_bundles([path])[0]
+        results.append((outcome.ok, outcome.error, outcome.counts, dump(service.engine)))
+        service.engine.dispose()
+    assert spy == [False]
+    assert results[0] == results[1]
+
+
+def test_list_elements_of_the_usual_shape_merge_like_python(
+    tmp_path, laptops, hq_folder, url, spy, monkeypatch
+):
+    """Every kind of child row (strands repeated, leaflets of one topic and language
+    summed, concerns, follow-ups, contacts) from the database as from Python, also when
+    a newer version replaces them."""
+    from tests.hq.conftest import full_record
+
+    laptops[0].services.engagements.create(full_record())
+
+    def rich(records):
+        live = [r for r in records if not r.get("tombstone")]
+        full = next(r for r in live if r.get("contacts"))
+        full["strands"] = [*full.get("strands", []), "extra", "extra"]
+        full["leaflets"] = [
+            {"topic": "t", "lang": "en", "count": 2},
+            {"topic": "t", "lang": "en", "count": 3},
+            {"topic": "t", "lang": "cy", "count": 1},
+        ]
+        other = next(r for r in live if r is not full)
+        newer = json.loads(json.dumps({**other, "version": other["version"] + 1}))
+        other["strands"] = ["older"]
+        newer["strands"] = ["newer"]
+        return [*records, newer]
+
+    path = _forged(tmp_path, hq_folder, laptops[0], rich)
+    dumps = []
+    for in_database in (True, False):
+        if not in_database:
+            monkeypatch.setattr(staged, "supported", lambda connection: False)
+        metadata.drop_all(create_engine(url))
+        service = hq_service(hq_folder, url)
+        enrol_all(service, laptops)
+        first = service.import_bundles([path])[0]
+        assert first.ok, first.error
+        dumps.append((first.counts, dump(service.engine)))
+        service.engine.dispose()
+    assert spy == [True]
+    assert dumps[0] == dumps[1]
+    tables = dumps[0][1]
+    assert tables["hq_contact"] and tables["hq_concern"] and tables["hq_follow_up"]
+    strands = [row[1] for row in tables["hq_engagement_strand"]]
+    assert strands.count("extra") == 1 and "newer" in strands and "older" not in strands
+    assert {(row[1], row[2], row[3]) for row in tables["hq_leaflet"]} >= {
+        ("t", "en", "5"),
+        ("t", "cy", "1"),
+    }
+
+
+def test_a_record_missing_its_version_is_refused(tmp_path, laptops, hq_folder, loaded, spy):
+    """A missing integer is not of the usual shape (it is no NULL the database accepts)."""
+
+    def no_version(records):
+        del records[-1]["version"]
+        return records
+
+    path = _forged(tmp_path, hq_folder, laptops[0], no_version)
+    _refused(loaded, path, "malformed")
+    assert spy[-1] is False
