@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, select, update
+from sqlalchemy.exc import DataError
 
 from outreach.exchange.bundle import BundleError, VerifiedBundle, read_bundle
 from outreach.exchange.keys import KeyFileError, LaptopPublicKey, hq_private_key
@@ -123,9 +124,13 @@ def bulk_insert(connection: Connection, table, rows: Sequence[tuple]) -> None:
     dialect = connection.dialect.name
     if dialect == "postgresql" and connection.dialect.driver == "psycopg":
         cursor = connection.connection.driver_connection.cursor()
-        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+        try:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except connection.dialect.dbapi.DataError as exc:  # as SQLAlchemy would raise it
+            raise DataError(statement, None, exc) from exc
     elif dialect == "sqlite":
         marks = ", ".join("?" * len(names))
         connection.exec_driver_sql(
@@ -212,6 +217,11 @@ class HqService:
             outcome.counts = self._merge(verified)
         except BundleError as exc:
             outcome.error = str(exc)
+        except (DataError, OverflowError) as exc:  # a number out of a column's range
+            outcome.error = _(
+                "{name}: a value does not fit HQ's database ({error}); nothing from it was "
+                "imported."
+            ).format(name=path.name, error=str(getattr(exc, "orig", exc)).splitlines()[0])
         return outcome
 
     def _merge(self, verified: VerifiedBundle) -> dict[str, int]:

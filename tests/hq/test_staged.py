@@ -310,3 +310,21 @@ def test_a_record_missing_its_version_is_refused(tmp_path, laptops, hq_folder, l
     path = _forged(tmp_path, hq_folder, laptops[0], no_version)
     _refused(loaded, path, "malformed")
     assert spy[-1] is False
+
+
+@pytest.mark.parametrize("count", [10**12, 10**20])
+def test_a_number_too_big_for_the_database_is_refused(tmp_path, laptops, hq_folder, loaded, count):
+    """Out of the column's range (PostgreSQL integer; SQLite past 2**63): a refusal, not a
+    crash that stops the bundles after it."""
+
+    def huge(records):
+        records[-1]["leaflets"] = [{"topic": "doorstep-crime", "lang": "en", "count": count}]
+        return records
+
+    path = _forged(tmp_path, hq_folder, laptops[0], huge)
+    fine = loaded.import_bundles([path, path])  # the second must still be tried
+    assert len(fine) == 2
+    if all(outcome.ok for outcome in fine):  # SQLite stores 10**12
+        assert count < 2**63 and "sqlite" in str(loaded.engine.url)
+        return
+    _refused(loaded, path, "does not fit", "nothing from it was imported")
