@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -993,10 +992,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     _data_dir_arg = args.data_dir
     if getattr(args, "func", None) is None:
         args.func = cmd_gui
-    if args.func is cmd_gui:
-        gc.disable()  # for the start-up only: see outreach.ui.app.startup_done
-    else:
-        gc.enable()  # the entry points turn it off before the imports
     try:
         return args.func(args)
     except CommandError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import threading
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 
 CACHE_FOLDER = "cache"
 RECORDS_DELAY_MS = 150
-STARTUP_GC_LIMIT_MS = 20_000
 # Set to 1 to skip the first-run wizard (tests, scripted installs).
 NO_FIRST_RUN_ENV = "OUTREACH_NO_FIRST_RUN"
 # Set to 1 to print the time once the main window is shown, then quit (bench/).
@@ -85,19 +83,6 @@ class DatabaseOpener(QObject):
             self.failed.emit(str(exc))
             return
         self.opened.emit(self.engine)
-
-
-def startup_done() -> None:
-    """Turn the garbage collector back on once the window is up and the records are open.
-
-    The command line turns it off for the GUI's start (see ``cli.main``): start-up makes
-    hundreds of thousands of objects that live as long as the app (modules, Qt wrappers,
-    the advice library), and collecting them again and again was a sixth of the bundle's
-    start-up CPU time. They are frozen, so later collections skip them.
-    """
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -158,15 +143,11 @@ def start(
         if passphrase:
             window.try_unlock(passphrase)
         opener.disable()  # nothing for it to open without the passphrase
-        QTimer.singleShot(0, startup_done)
         return app, window, opener
     window.show()
     opener.failed.connect(window.show_storage_error)
     opener.damaged.connect(lambda exc: window.offer_restore(exc, None))
     opener.opened.connect(lambda engine: _attach_records(window, engine, settings))
-    for signal in (opener.opened, opener.failed, opener.damaged):
-        signal.connect(startup_done)
-    QTimer.singleShot(STARTUP_GC_LIMIT_MS, startup_done)  # whatever happens to the records
     # Let the window paint first: importing SQLAlchemy on the worker holds the GIL.
     QTimer.singleShot(RECORDS_DELAY_MS, opener.start)
     return app, window, opener

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import subprocess
 import sys
-
-import pytest
 
 from outreach.storage.database import DB_FILE, current_revision, head_revision
 from outreach.ui.app import start
@@ -86,39 +83,3 @@ def test_the_window_shows_before_the_heavy_libraries_are_imported(tmp_path):
             capture_output=True, text=True, env=env, timeout=120, check=True,
         )  # fmt: skip
         assert json.loads(out.stdout.splitlines()[-1]) == [], (encrypted, out.stderr[-2000:])
-
-
-@pytest.mark.parametrize("database", ["fine", "unusable"])
-def test_the_collector_is_back_on_once_the_records_are_open(
-    qtbot, tmp_path, database, no_message_boxes
-):
-    """The command line turns the garbage collector off for the GUI's start-up only."""
-    if database == "unusable":
-        (tmp_path / DB_FILE).write_bytes(b"garbage" * 50)
-    gc.disable()
-    try:
-        _app, window, opener = start(str(tmp_path))
-        qtbot.addWidget(window)
-        assert not gc.isenabled(), "still starting"
-        engine = opener.wait(60)
-        qtbot.waitUntil(gc.isenabled, timeout=10000)
-        assert gc.get_freeze_count() > 0, "what start-up made is left out of later collections"
-        if engine is not None:
-            engine.dispose()
-    finally:
-        gc.enable()
-        gc.unfreeze()
-
-
-def test_the_command_line_turns_the_collector_on_except_for_the_gui(monkeypatch, capsys):
-    from outreach import cli
-
-    gc.disable()
-    try:
-        assert cli.main(["advice", "list", "--lang", "pl"]) == 0
-        assert gc.isenabled()
-        monkeypatch.setattr(cli, "cmd_gui", lambda args: 0)  # no window here
-        assert cli.main(["gui"]) == 0
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
