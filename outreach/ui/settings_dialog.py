@@ -32,7 +32,6 @@ from outreach.firstrun import KeyFileError, install_hq_key, installed_hq_key_fin
 from outreach.i18n import _, available_ui_languages, language_label
 from outreach.reference import Item, Reference, ReferenceListError, shipped_reference
 from outreach.settings import Settings
-from outreach.ui.printer_check import PrinterCheck
 
 
 def fill_reference_combo(combo: QComboBox, items: Iterable[Item], current: str) -> None:
@@ -150,6 +149,9 @@ class SettingsDialog(QDialog):
             self.passphrase_button.clicked.connect(self.accept)
             self.passphrase_button.clicked.connect(lambda: QTimer.singleShot(0, on_passphrase))
         # The first-run wizard's printer check, to repeat when a printer is added or replaced.
+        # Imported here: Qt's print support is not needed before the first paint.
+        from outreach.ui.printer_check import PrinterCheck
+
         self.printer_box = QGroupBox()
         # Alt+P belongs to the phone number here.
         self.printer_check = PrinterCheck(list_height=80, accelerator=False)
