@@ -295,15 +295,21 @@ def write_pdf(engine: Engine, summary: Summary, out: Path, names: Names) -> None
 
     def bars(rows: list[tuple[str, int]], title: str, horizontal: bool = True):
         rows = rows[:20]
+        if not any(n for _, n in rows):  # an empty chart would draw a meaningless axis
+            return [
+                Paragraph(title, styles["Heading2"]),
+                Paragraph(_("Nothing to chart: no engagements counted."), styles["Normal"]),
+                Spacer(1, 0.4 * cm),
+            ]
         height = max(120, 16 * len(rows) + 40) if horizontal else 200
         drawing = Drawing(width, height)
         chart = HorizontalBarChart() if horizontal else VerticalBarChart()
         chart.x, chart.y = (150, 20) if horizontal else (40, 40)
         chart.width = width - chart.x - 10
         chart.height = height - 40 if horizontal else height - 60
-        values = [n for _, n in rows] or [0]
+        values = [n for _, n in rows]
         chart.data = [list(reversed(values)) if horizontal else values]
-        labels = [label for label, _ in rows] or [""]
+        labels = [label for label, _ in rows]
         chart.categoryAxis.categoryNames = list(reversed(labels)) if horizontal else labels
         chart.categoryAxis.labels.fontSize = 7
         chart.valueAxis.labels.fontSize = 7

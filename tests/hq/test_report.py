@@ -76,6 +76,18 @@ def test_pdf_has_charts(merged, tmp_path):
     assert "Demo engagements left out" not in text
 
 
+def test_pdf_of_an_empty_hq_says_there_is_nothing_to_chart(hq_folder, tmp_path):
+    """No counted engagement yet: each chart is replaced by a sentence, not an empty axis."""
+    service = hq_service(hq_folder)
+    out = tmp_path / "report.pdf"
+    write_report(service.engine, out)
+    service.engine.dispose()
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "Engagements by strand" in text
+    assert text.count("Nothing to chart") == 5
+    assert "0.01" not in text  # the empty axis ReportLab drew before
+
+
 def test_demo_engagements_are_left_out_unless_asked_for(merged, tmp_path):
     """Demo records (made to try the app out) never inflate the force's figures by default."""
     everything = summarise(merged.engine, include_demo=True)
