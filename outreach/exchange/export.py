@@ -154,17 +154,17 @@ def _build(row: tuple, children: dict[str, Iterable[tuple]], survey: dict | None
 # a number belongs, no survey and no contacts (their consent is checked in Python). Any
 # other record is built in Python from the same rows.
 _STAMP = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9].000000"
-_NO_TIME = "0000-00-00 00:00:00.000000"
 _WORDS = "(e.strands || '|' || e.audiences || '|' || e.partners)"
 # Rows whose words are not plain, found in a whole batch at once (one search, not one a row).
 _ODD_WORDS = re.compile(r"[^A-Za-z0-9_.:|\n -]|  |\| | \||^ | $", re.MULTILINE)
+# One GLOB a time (a concatenation of the five costs more than the checks themselves).
 _FAST = f"""(
- (e.created_at || '|' || e.updated_at || '|' || e.starts_at || '|'
-  || coalesce(e.ends_at, '{_NO_TIME}') || '|' || coalesce(e.deleted_at, '{_NO_TIME}'))
-  GLOB '{_STAMP}|{_STAMP}|{_STAMP}|{_STAMP}|{_STAMP}'
- AND typeof(e.version) || typeof(e.is_demo) = 'integerinteger'
- AND (typeof(e.people_engaged) || typeof(e.doors_knocked) || typeof(e.doors_answered)
-  || typeof(e.doors_leafleted) || typeof(e.burglary_date)) NOT GLOB '*real*')"""
+ e.created_at GLOB '{_STAMP}' AND e.updated_at GLOB '{_STAMP}' AND e.starts_at GLOB '{_STAMP}'
+ AND (e.ends_at IS NULL OR e.ends_at GLOB '{_STAMP}')
+ AND (e.deleted_at IS NULL OR e.deleted_at GLOB '{_STAMP}')
+ AND typeof(e.version) = 'integer' AND typeof(e.is_demo) = 'integer'
+ AND 'real' NOT IN (typeof(e.people_engaged), typeof(e.doors_knocked), typeof(e.doors_answered),
+  typeof(e.doors_leafleted), typeof(e.burglary_date)))"""
 
 
 def _stamp(column: str) -> str:
