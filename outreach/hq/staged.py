@@ -454,9 +454,12 @@ def _sql(d: _Dialect) -> dict[str, object]:
             "element_shape": _element_shape_sql(d) if isinstance(d, _SQLite) else [],
             # the highest version of each id wins (the first line of it on a tie)
             # and wins when HQ has no copy of it or an older one
+            # with what HQ holds of it (the ownership check and the counts read only hq_win)
             "latest": "INSERT INTO hq_win (n, id, version, laptop_id, dead, first_n, wins,"
-            " replaced) SELECT t.n, t.id, t.version, t.laptop_id, t.dead, t.first_n,"
-            " (e.id IS NULL OR e.version < t.version), (e.id IS NOT NULL AND e.version < t.version)"
+            " replaced, held, held_dead, owner) SELECT t.n, t.id, t.version, t.laptop_id, t.dead,"
+            " t.first_n, (e.id IS NULL OR e.version < t.version),"
+            " (e.id IS NOT NULL AND e.version < t.version), e.id IS NOT NULL, e.deleted,"
+            " e.laptop_id"
             f" FROM (SELECT s.n, {d.text(doc, 'id')} AS id, {d.integer(doc, 'version')} AS version,"
             f" {d.text(doc, 'laptop_id')} AS laptop_id, {d.is_true(doc, 'tombstone')} AS dead,"
             f" row_number() OVER (PARTITION BY {d.text(doc, 'id')} ORDER BY"
@@ -478,7 +481,8 @@ def _create_stage(connection: Connection, d: _Dialect) -> None:
         " NOT NULL)",
         "CREATE TEMP TABLE IF NOT EXISTS hq_win (n INTEGER PRIMARY KEY, id TEXT NOT NULL,"
         " version INTEGER NOT NULL, laptop_id TEXT NOT NULL, dead BOOLEAN NOT NULL,"
-        " first_n INTEGER NOT NULL, wins BOOLEAN NOT NULL, replaced BOOLEAN NOT NULL)",
+        " first_n INTEGER NOT NULL, wins BOOLEAN NOT NULL, replaced BOOLEAN NOT NULL,"
+        " held BOOLEAN NOT NULL, held_dead BOOLEAN, owner TEXT)",
         *([] if clear else [_REC_SQL[0], *(_el_sql(key)[0] for key in _EL_TABLES)]),
         *(
             [clear]
@@ -558,8 +562,7 @@ def merge(connection: Connection, verified: VerifiedBundle) -> tuple[dict[str, i
                 return None
     connection.exec_driver_sql(str(sql["latest"]))
     owner = connection.exec_driver_sql(
-        f"SELECT w.id, e.laptop_id FROM hq_win w JOIN {engagement.name} e ON e.id = w.id"
-        " WHERE e.laptop_id <> w.laptop_id ORDER BY w.first_n LIMIT 1"
+        "SELECT id, owner FROM hq_win WHERE owner <> laptop_id ORDER BY first_n LIMIT 1"
     ).first()
     if owner is not None:
         raise BundleError(
@@ -568,13 +571,13 @@ def merge(connection: Connection, verified: VerifiedBundle) -> tuple[dict[str, i
         )  # fmt: skip
     row = connection.exec_driver_sql(
         "SELECT"
-        " coalesce(sum(CASE WHEN w.wins AND NOT w.dead AND e.id IS NULL THEN 1 ELSE 0 END), 0),"
-        " coalesce(sum(CASE WHEN w.wins AND (NOT w.dead AND e.id IS NOT NULL"
-        "  OR w.dead AND e.deleted) THEN 1 ELSE 0 END), 0),"
-        " coalesce(sum(CASE WHEN w.wins THEN 0 ELSE 1 END), 0),"
-        " coalesce(sum(CASE WHEN w.wins AND w.dead AND (e.id IS NULL OR NOT e.deleted)"
+        " coalesce(sum(CASE WHEN wins AND NOT dead AND NOT held THEN 1 ELSE 0 END), 0),"
+        " coalesce(sum(CASE WHEN wins AND (NOT dead AND held OR dead AND held_dead)"
+        "  THEN 1 ELSE 0 END), 0),"
+        " coalesce(sum(CASE WHEN wins THEN 0 ELSE 1 END), 0),"
+        " coalesce(sum(CASE WHEN wins AND dead AND (NOT held OR NOT held_dead)"
         "  THEN 1 ELSE 0 END), 0)"
-        f" FROM hq_win w LEFT JOIN {engagement.name} e ON e.id = w.id"
+        " FROM hq_win"
     ).one()
     counts = {"new": row[0], "updated": row[1], "unchanged": row[2], "deleted": row[3]}
     replaced = "SELECT id FROM hq_win WHERE replaced"
