@@ -63,7 +63,7 @@ class Labels:
     contacts: dict[str, dict[str, str]] = field(default_factory=dict)
     phrases: dict[str, str] = field(default_factory=dict)
     presets: dict[str, str] = field(default_factory=dict)
-    path: Path | None = None
+    path: str | None = None  # the file it was read from
 
 
 @dataclass
@@ -515,7 +515,7 @@ def load_topics(content: Content, report: _Reporter) -> None:
             review_due=review_due,
             signposts=signposts,
             keywords=keywords,
-            texts={SOURCE_LANG: TopicText(lang=SOURCE_LANG, path=path, **body)},
+            texts={SOURCE_LANG: TopicText(lang=SOURCE_LANG, path=str(path), **body)},
         )
     for topic_id, lang, header, extra, path in translations:
         lines = extra["lines"]
@@ -560,7 +560,7 @@ def load_topics(content: Content, report: _Reporter) -> None:
             status=Status(status),
             source_hash=source_hash,
             translator=str(header.get("translator", "")),
-            path=path,
+            path=str(path),
             **body,
         )
 
@@ -605,7 +605,7 @@ def load_labels(content: Content, report: _Reporter) -> None:
             lang=lang,
             status=Status(status),
             source_hash=str(data.get("source_hash", "")),
-            path=path,
+            path=str(path),
         )
         for section, ids in known.items():
             table = data.get(section, {})

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 
 SOURCE_LANG = "en"
 
@@ -110,7 +109,7 @@ class TopicText:
     status: Status = Status.SOURCE
     source_hash: str = ""
     translator: str = ""
-    path: Path | None = None
+    path: str | None = None  # the file it came from (text: the start-up cache loads it faster)
 
     def content_hash(self) -> str:
         """A short fingerprint of the text, used to spot stale translations."""

@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtWidgets import QApplication
 
 from outreach.advice import AdviceLibrary, Topic
 from outreach.advice.model import SOURCE_LANG, Status
@@ -67,8 +67,7 @@ class TopicListModel(QAbstractListModel):
         self._topics: list[Topic] = []
         self._content_lang = SOURCE_LANG
         self._today = dt.date.today()
-        style = QApplication.style()
-        self._warning_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self._warning_icon = None
 
     def set_topics(self, topics: list[Topic]) -> None:
         self.beginResetModel()
@@ -106,10 +105,23 @@ class TopicListModel(QAbstractListModel):
             text = topic.text(_display_lang(self._library)) or topic.english
             return "\n".join([text.summary, *self._marks(topic)])
         if role == Qt.ItemDataRole.DecorationRole and topic.review_overdue(self._today):
-            return self._warning_icon
+            return self.warning_icon()
         if role == TOPIC_ROLE:
             return topic.id
         return None
+
+    def warning_icon(self):
+        """The mark of a topic overdue for review, made on first use.
+
+        QStyle is imported here, not at start-up: PySide builds its hundreds of enum
+        members in Python when the class is first touched.
+        """
+        if self._warning_icon is None:
+            from PySide6.QtWidgets import QStyle
+
+            style = QApplication.style()
+            self._warning_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return self._warning_icon
 
     def _marks(self, topic: Topic) -> list[str]:
         marks = []

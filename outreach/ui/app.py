@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from outreach import APP_NAME, __version__
 from outreach.advice import AdviceLibrary, load_library
@@ -108,7 +108,7 @@ def build_main_window(
     With ``records_folder`` the window can lock: it opens and closes the records there.
     """
     set_ui_language(settings.settings.ui_language)
-    notifier = app.findChild(LanguageNotifier) or LanguageNotifier(app)
+    notifier = LanguageNotifier.of(app)
     library = library or load_library(cache_dir=cache_dir)
     gate = None
     if records_folder is not None:
@@ -185,7 +185,7 @@ def run_first_run(data_dir_arg: str | None = None) -> str | None:
     from outreach.ui.first_run import FirstRunWizard
 
     app = create_application()
-    app.findChild(LanguageNotifier) or LanguageNotifier(app)
+    LanguageNotifier.of(app)
     try:
         reference = shipped_reference()
     except ReferenceListError:
@@ -219,6 +219,8 @@ def run_gui(data_dir_arg: str | None = None) -> int:
     except (SettingsError, OSError) as exc:
         create_application()
         message = _("Outreach cannot start:\n\n{error}").format(error=exc)
+        from PySide6.QtWidgets import QMessageBox  # only when it cannot start
+
         QMessageBox.critical(None, APP_NAME, message)
         print(f"outreach: {exc}", file=sys.stderr)
         return 1

@@ -1,11 +1,10 @@
-"""The lock screen, the idle timer that brings it up, and the passphrase dialogs."""
+"""The lock screen and the passphrase dialogs (the idle timer is in ``idle``)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -19,50 +18,6 @@ from PySide6.QtWidgets import (
 
 from outreach import APP_NAME
 from outreach.i18n import _
-
-ACTIVITY_EVENTS = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-        QEvent.Type.TouchBegin,
-    }
-)
-
-
-class IdleWatcher(QObject):
-    """Emits ``idle`` after a stretch with no key, mouse or touch input anywhere in the app."""
-
-    idle = Signal()
-
-    def __init__(self, minutes: int, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self.idle)
-        self.set_minutes(minutes)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
-
-    def set_minutes(self, minutes: int) -> None:
-        self.set_interval_ms(max(1, minutes) * 60_000)
-
-    def set_interval_ms(self, ms: int) -> None:
-        self.timer.setInterval(ms)
-        self.timer.start()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in ACTIVITY_EVENTS:
-            self.timer.start()
-        return False
-
-    def stop(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-        self.timer.stop()
 
 
 class LockPage(QWidget):

@@ -22,9 +22,8 @@ from outreach.advice import AdviceLibrary
 from outreach.i18n import _, format_number, set_ui_language
 from outreach.settings import SettingsStore
 from outreach.ui.advice_browser import AdviceBrowser
+from outreach.ui.idle import IdleWatcher
 from outreach.ui.language import LanguageNotifier
-from outreach.ui.lock import ExitPublicModeDialog, IdleWatcher, LockPage, PassphraseDialog
-from outreach.ui.settings_dialog import SettingsDialog
 
 LOCK_SHORTCUT = "Ctrl+Shift+L"
 PUBLIC_MODE_SHORTCUT = "Ctrl+Shift+P"
@@ -59,10 +58,9 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.advice_browser, "")
-        self.lock_page = LockPage()
+        self._lock_page = None  # made when first locked (see lock_page)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.tabs)
-        self.stack.addWidget(self.lock_page)
         self.setCentralWidget(self.stack)
         self.records = None
         # The data folder (HQ's key lives there); set by the start-up code.
@@ -75,12 +73,26 @@ class MainWindow(QMainWindow):
         self._pending_audit: list[tuple[str, dt.datetime]] = []
         self.idle = IdleWatcher(settings.settings.lock_after_minutes, self)
         self.idle.idle.connect(self.lock)
-        self.lock_page.unlock_requested.connect(self.try_unlock)
-        self.lock_page.public_mode_requested.connect(self.enter_public_mode)
         self._build_actions()
         self._connect_signals(language)
         self.retranslate_ui()
         self.resize(1200, 760)
+
+    @property
+    def lock_page(self):
+        """The page shown while locked (an :class:`outreach.ui.lock.LockPage`).
+
+        Made on first use: most starts never lock, and its module's Qt classes add to the
+        start-up.
+        """
+        if self._lock_page is None:
+            from outreach.ui.lock import LockPage
+
+            self._lock_page = LockPage()
+            self.stack.addWidget(self._lock_page)
+            self._lock_page.unlock_requested.connect(self.try_unlock)
+            self._lock_page.public_mode_requested.connect(self.enter_public_mode)
+        return self._lock_page
 
     def _build_actions(self) -> None:
         self.quit_action = QAction(self)
@@ -137,7 +149,8 @@ class MainWindow(QMainWindow):
     def _on_language_changed(self, _code: str) -> None:
         self.retranslate_ui()
         self.advice_browser.retranslate_ui()
-        self.lock_page.retranslate_ui()
+        if self._lock_page is not None:
+            self._lock_page.retranslate_ui()
         if self.engagement_log is not None:
             self.engagement_log.retranslate_ui()
             self.follow_ups_panel.retranslate_ui()
@@ -191,6 +204,8 @@ class MainWindow(QMainWindow):
         )
 
     def open_preferences(self) -> None:
+        from outreach.ui.settings_dialog import SettingsDialog  # not needed to start
+
         settings, accepted = SettingsDialog.edit(
             self._settings.settings,
             self._library,
@@ -445,6 +460,8 @@ class MainWindow(QMainWindow):
 
         if self.gate is None:
             return False
+        from outreach.ui.lock import PassphraseDialog
+
         dialog = PassphraseDialog(self.gate.has_passphrase(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
@@ -527,6 +544,8 @@ class MainWindow(QMainWindow):
         return None
 
     def ask_to_leave_public_mode(self) -> None:
+        from outreach.ui.lock import ExitPublicModeDialog
+
         dialog = ExitPublicModeDialog(self.public_window)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             problem = self.leave_public_mode(dialog.passphrase.text())

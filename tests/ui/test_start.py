@@ -56,7 +56,7 @@ def test_a_damaged_survey_checklist_is_named_and_advice_still_works(
 
 # What the window must not wait for: the records' storage, leaflets, export and HQ.
 HEAVY = ("sqlalchemy", "alembic", "reportlab", "cryptography", "openpyxl", "sqlcipher3",
-         "PySide6.QtPrintSupport")  # fmt: skip
+         "PySide6.QtPrintSupport", "outreach.ui.settings_dialog")  # fmt: skip
 PROBE = """
 import json, sys
 from PySide6.QtWidgets import QApplication
