@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -24,6 +25,9 @@ from outreach.settings import SettingsStore
 from outreach.ui.advice_browser import AdviceBrowser
 from outreach.ui.idle import IdleWatcher
 from outreach.ui.language import LanguageNotifier
+
+if TYPE_CHECKING:
+    from outreach.ui.lock import LockPage
 
 LOCK_SHORTCUT = "Ctrl+Shift+L"
 PUBLIC_MODE_SHORTCUT = "Ctrl+Shift+P"
@@ -79,8 +83,8 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
 
     @property
-    def lock_page(self):
-        """The page shown while locked (an :class:`outreach.ui.lock.LockPage`).
+    def lock_page(self) -> LockPage:
+        """The page shown while locked.
 
         Made on first use: most starts never lock, and its module's Qt classes add to the
         start-up.
