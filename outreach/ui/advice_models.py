@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -11,6 +12,9 @@ from PySide6.QtWidgets import QApplication
 from outreach.advice import AdviceLibrary, Topic
 from outreach.advice.model import SOURCE_LANG, Status
 from outreach.i18n import _, format_date, ngettext, ui_language
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 STRAND_ROLE = Qt.ItemDataRole.UserRole + 1
 TOPIC_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -110,7 +114,7 @@ class TopicListModel(QAbstractListModel):
             return topic.id
         return None
 
-    def warning_icon(self):
+    def warning_icon(self) -> QIcon:
         """The mark of a topic overdue for review, made on first use.
 
         QStyle is imported here, not at start-up: PySide builds its hundreds of enum
