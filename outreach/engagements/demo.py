@@ -15,6 +15,7 @@ from sqlalchemy import Engine, insert, literal_column, select
 from outreach.advice.textfold import fold
 from outreach.engagements.model import ConcernStatus, Kind
 from outreach.engagements.service import FTS_INSERT, Vocabulary
+from outreach.exchange import rendered
 from outreach.storage.models import (
     Concern,
     EditEvent,
@@ -230,6 +231,8 @@ def generate(
                 if rows:
                     connection.execute(insert(table), rows)
             made += len(engagements)
+        # The bundle text the app keeps for every engagement it saves (see rendered.py).
+        rendered.keep(connection.connection.driver_connection)
     with engine.connect() as connection:  # fresh statistics for the planner after a bulk load
         connection.exec_driver_sql("ANALYZE")
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -30,6 +30,7 @@ from outreach.engagements.model import (
     Kind,
     LeafletLine,
 )
+from outreach.exchange import rendered
 from outreach.i18n import _
 from outreach.storage.models import (
     AuditEvent,
@@ -284,6 +285,16 @@ def _index_text(
         session.execute(FTS_INSERT, {"rowid": rowid, **_fts_row(data, vocab)})
 
 
+def _keep_text(session: Session, *engagement_ids: str) -> None:
+    """Write and keep the bundle text of engagements just changed, so that an export only
+    reads it (see outreach/exchange/rendered.py). Called last in a change's transaction:
+    a later write to the engagement or its children would delete it again."""
+    session.flush()
+    raw = session.connection().connection.driver_connection
+    for engagement_id in engagement_ids:
+        rendered.keep(raw, rendered.BY_ID, (engagement_id,))
+
+
 def _data_of(row: Engagement) -> EngagementData:
     return EngagementData(
         kind=row.kind,
@@ -412,6 +423,7 @@ class EngagementService:
             session.flush()
             _index_text(session, ident, data, self.vocab)
             self._log(session, "create", ident, _diff({}, _json_of(data)))
+            _keep_text(session, ident)
         return ident
 
     def update(
@@ -439,6 +451,7 @@ class EngagementService:
             session.flush()
             _index_text(session, row.id, data, self.vocab)
             self._log(session, "update", row.id, changes)
+            _keep_text(session, row.id)
             return row.version
 
     def delete(self, engagement_id: str) -> None:
@@ -451,6 +464,7 @@ class EngagementService:
             row.strand_links = []  # only live engagements are listed by strand
             _index_text(session, row.id, None, self.vocab)  # nor found by text
             self._log(session, "delete", row.id, {})
+            _keep_text(session, row.id)
 
     def add_people(self, engagement_id: str, count: int = 1) -> int:
         """Add to the people-engaged tally (stall mode); returns the new total."""
@@ -460,6 +474,7 @@ class EngagementService:
             row.version += 1
             row.updated_at = _now()
             self._log(session, "tally", row.id, {"people_engaged": [None, row.people_engaged]})
+            _keep_text(session, row.id)
             return row.people_engaged
 
     def record_leaflets(self, engagement_id: str, topic_id: str, lang: str, copies: int) -> int:
@@ -491,6 +506,7 @@ class EngagementService:
             row.version += 1
             row.updated_at = _now()
             self._log(session, "leaflets", row.id, changes)
+            _keep_text(session, row.id)
             return counts
 
     def set_follow_up_done(
@@ -510,6 +526,7 @@ class EngagementService:
                 row.id,
                 {f"follow_up/{follow_up_id}/done_on": [None, str(done_on)]},
             )
+            _keep_text(session, row.id)
 
     def purge_expired_contacts(self, today: dt.date | None = None) -> int:
         """Remove contact details past their retention date; each purge is in the history."""
@@ -540,6 +557,7 @@ class EngagementService:
                         detail=f"{len(expired)} contact(s) past their retention date",
                     )
                 )
+                _keep_text(session, *{contact.engagement_id for contact in expired})
             return len(expired)
 
     # -- reading -----------------------------------------------------------------------

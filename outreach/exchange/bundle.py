@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from outreach.exchange.envelope import EnvelopeError, open_sealed, seal
 from outreach.exchange.keys import HqPublicKey, LaptopPublicKey
+from outreach.exchange.rendered import CSV_COLUMNS
 from outreach.i18n import _
 
 FORMAT = 1
@@ -42,13 +43,6 @@ MAX_BUNDLE_BYTES = 1 << 30  # 1 GiB on disk
 MAX_UNCOMPRESSED = 4 << 30  # 4 GiB once unpacked
 MAX_RATIO = 200  # JSON lines of engagements compress ~10:1; a bomb compresses ~1000:1
 MAX_MANIFEST = 1 << 20
-
-CSV_COLUMNS = (
-    "id", "version", "deleted", "kind", "starts_at", "ends_at", "venue", "district",
-    "officer", "team", "people_engaged", "strands", "audiences", "partners", "leaflets",
-    "concerns", "follow_ups", "doors_knocked", "doors_answered", "doors_leafleted",
-    "is_demo", "updated_at",
-)  # fmt: skip
 
 
 class BundleError(Exception):

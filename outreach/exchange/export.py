@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -20,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from outreach import __version__
 from outreach.engagements.model import consent_covers_hq
-from outreach.exchange.bundle import CSV_COLUMNS, BundleChunk, BundleSummary, write_bundle
+from outreach.exchange import rendered
+from outreach.exchange.bundle import BundleChunk, BundleSummary, write_bundle
 from outreach.exchange.keys import (
     HQ_PUBLIC_ON_LAPTOP,
     HqPublicKey,
@@ -145,131 +145,21 @@ def _build(row: tuple, children: dict[str, Iterable[tuple]], survey: dict | None
     }  # fmt: skip
 
 
-# -- the same records written by SQLite ---------------------------------------------------
-# The hot path of an export: SQLite writes each engagement's JSON line and CSV row, byte
-# for byte what json.dumps(_build(...)) and bundle.csv_row write; Python only splices in
-# the children, which come from one pass over each child table in engagement order. It
-# covers the usual shape: times as the app stores them (whole seconds), strands,
-# audiences and partners as words of [A-Za-z0-9_.:-] between single spaces, no REAL where
-# a number belongs, no survey and no contacts (their consent is checked in Python). Any
-# other record is built in Python from the same rows.
-_STAMP = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9].000000"
-_WORDS = "(e.strands || '|' || e.audiences || '|' || e.partners)"
-# Rows whose words are not plain, found in a whole batch at once (one search, not one a row).
-_ODD_WORDS = re.compile(r"[^A-Za-z0-9_.:|\n -]|  |\| | \||^ | $", re.MULTILINE)
-# One GLOB a time (a concatenation of the five costs more than the checks themselves).
-_FAST = f"""(
- e.created_at GLOB '{_STAMP}' AND e.updated_at GLOB '{_STAMP}' AND e.starts_at GLOB '{_STAMP}'
- AND (e.ends_at IS NULL OR e.ends_at GLOB '{_STAMP}')
- AND (e.deleted_at IS NULL OR e.deleted_at GLOB '{_STAMP}')
- AND typeof(e.version) = 'integer' AND typeof(e.is_demo) = 'integer'
- AND 'real' NOT IN (typeof(e.people_engaged), typeof(e.doors_knocked), typeof(e.doors_answered),
-  typeof(e.doors_leafleted), typeof(e.burglary_date)))"""
-
-
-def _stamp(column: str) -> str:
-    """_text() of a stored time that matched _STAMP."""
-    return f"(substr({column}, 1, 10) || 'T' || substr({column}, 12, 8))"
-
-
-def _words(column: str) -> str:
-    """str.split() of single-spaced plain words, as a JSON array."""
-    return f"""iif({column} = '', '[]', '["' || replace({column}, ' ', '","') || '"]')"""
-
-
-def _number(column: str) -> str:
-    return f"coalesce({column}, '')"
-
-
-# Up to "updated_at", without the closing brace; a tombstone whole.
-_JSON_HEAD = f"""iif(e.deleted_at IS NOT NULL,
- json_object('id', e.id, 'version', e.version, 'laptop_id', e.laptop_id,
-  'tombstone', json('true'), 'deleted_at', {_stamp("e.deleted_at")},
-  'updated_at', {_stamp("e.updated_at")}),
- rtrim(json_object('id', e.id, 'version', e.version, 'laptop_id', e.laptop_id, 'kind', e.kind,
-  'starts_at', {_stamp("e.starts_at")},
-  'ends_at', iif(e.ends_at IS NULL, NULL, {_stamp("e.ends_at")}),
-  'venue', e.venue, 'district', e.district, 'officer', e.officer, 'team', e.team,
-  'people_engaged', e.people_engaged, 'notes', e.notes, 'burglary_date', e.burglary_date,
-  'doors_knocked', e.doors_knocked, 'doors_answered', e.doors_answered,
-  'doors_leafleted', e.doors_leafleted), '}}')
-  || ',"strands":' || {_words("e.strands")} || ',"audiences":' || {_words("e.audiences")}
-  || ',"partners":' || {_words("e.partners")}
-  || iif(e.is_demo, ',"is_demo":true,"created_at":"', ',"is_demo":false,"created_at":"')
-  || {_stamp("e.created_at")} || '","updated_at":"' || {_stamp("e.updated_at")} || '"')"""
-_PLAIN_CELLS = (
-    "(e.id || e.kind || e.venue || e.district || e.officer || e.team)"
-    " NOT GLOB '*[\",' || char(10) || char(13) || ']*'"
-)
-
-
-def _cell(column: str) -> str:
-    """A CSV field as csv.writer quotes it (only when it holds a quote, comma or line end)."""
-    return (
-        f"""iif({column} GLOB '*[",' || char(10) || char(13) || ']*',"""
-        f""" '"' || replace({column}, '"', '""') || '"', {column})"""
-    )
-
-
-def _csv_head(cell) -> str:
-    return f"""{cell("e.id")} || ',' || e.version || ',0,' || {cell("e.kind")} || ','
-  || {_stamp("e.starts_at")} || ',' || iif(e.ends_at IS NULL, '', {_stamp("e.ends_at")})
-  || ',' || {cell("e.venue")} || ',' || {cell("e.district")} || ','
-  || {cell("e.officer")} || ',' || {cell("e.team")} || ',' || {_number("e.people_engaged")}
-  || ',' || e.strands || ',' || e.audiences || ',' || e.partners"""
-
-
-# Up to "partners" (a tombstone's row whole), then from "doors_knocked" on.
-_CSV_HEAD = f"""iif(e.deleted_at IS NOT NULL,
- {_cell("e.id")} || ',' || e.version || ',1' || '{"," * (len(CSV_COLUMNS) - 3)}'
-  || {_stamp("e.updated_at")},
- iif({_PLAIN_CELLS}, {_csv_head(lambda c: c)}, {_csv_head(_cell)}))"""
-_CSV_TAIL = f"""{_number("e.doors_knocked")} || ',' || {_number("e.doors_answered")}
-  || ',' || {_number("e.doors_leafleted")} || iif(e.is_demo, ',1,', ',0,')
-  || {_stamp("e.updated_at")}"""
-_TEXT_SQL = f"""SELECT e.rowid, e.id, {_FAST}, e.deleted_at IS NOT NULL, {_JSON_HEAD},
- {_CSV_HEAD}, {_CSV_TAIL}, {_WORDS} FROM engagement e{{where}} ORDER BY e.rowid"""
-# Each child table in one pass, as JSON arrays per engagement (rowid order), with counts.
-_CHILD_TEXT_SQL = (
-    "SELECT er, json_group_array(json_object('topic', topic_id, 'lang', lang, 'count', count)),"
-    " count(*), sum(count) FROM (SELECT e.rowid AS er, l.topic_id, l.lang, l.count"
-    " FROM engagement e JOIN leaflet_count l ON l.engagement_id = e.id{where}"
-    " ORDER BY e.rowid, l.topic_id, l.lang) GROUP BY er ORDER BY er",
-    "SELECT er, json_group_array(json_object('id', id, 'position', position, 'raised', raised,"
-    " 'action', action, 'status', status)), count(*), 0 FROM (SELECT e.rowid AS er, c.id,"
-    " c.position, c.raised, c.action, c.status FROM engagement e JOIN concern c"
-    " ON c.engagement_id = e.id{where} ORDER BY e.rowid, c.position, c.id)"
-    " GROUP BY er ORDER BY er",
-    "SELECT er, json_group_array(json_object('id', id, 'position', position, 'description',"
-    " description, 'due', due, 'done_on', done_on)), count(*), 0 FROM (SELECT e.rowid AS er,"
-    " f.id, f.position, f.description, f.due, f.done_on FROM engagement e JOIN follow_up f"
-    " ON f.engagement_id = e.id{where} ORDER BY e.rowid, f.position, f.id)"
-    " GROUP BY er ORDER BY er",
-)
-# Engagements with a survey or contacts: built in Python.
-_EXTRA_SQL = (
-    "SELECT e.rowid FROM engagement e JOIN survey s ON s.engagement_id = e.id{where}"
-    " UNION SELECT e.rowid FROM engagement e JOIN public_contact p ON p.engagement_id = e.id"
-    "{where}"
-)
+# Engagements changed since the mark (or whose survey was), as a WHERE over engagement e.
 _CHANGED_E_SQL = (
     " WHERE (e.updated_at >= replace(?, 'T', ' ')"
     " OR e.id IN (SELECT engagement_id FROM survey WHERE updated_at >= replace(?, 'T', ' ')))"
 )
-_NO_CHILDREN = (1 << 62, "[]", 0, 0)
-
-
-def _odd_words(rows: list[tuple]) -> set[int]:
-    """The rowids of the rows whose strands, audiences or partners are not plain words."""
-    text = "\n".join(row[7] or " " for row in rows)
-    if text.count("\n") == len(rows) - 1 and not _ODD_WORDS.search(text):
-        return set()
-    return {row[0] for row in rows if row[7] is None or "\n" in row[7] or _ODD_WORDS.search(row[7])}
-
-
-def _merged(cursor) -> Iterator[tuple]:
-    yield from cursor
-    yield _NO_CHILDREN
+# What an export reads: each engagement's kept text, when it is usable (see rendered.py).
+_KEPT_JOIN = (
+    " FROM engagement e LEFT JOIN export_text x ON x.engagement_id = e.id"
+    f" AND x.version = e.version AND x.format = {rendered.TEXT_VERSION}{{where}}"
+)
+_KEPT_SQL = (
+    "SELECT e.rowid, e.id, e.version, x.tombstone, x.line, x.row, x.leaflets, x.concerns,"
+    f" x.follow_ups{_KEPT_JOIN} ORDER BY e.rowid"
+)
+_KEPT_COUNT_SQL = f"SELECT count(*), count(x.line){_KEPT_JOIN}"
 
 
 @dataclass
@@ -450,51 +340,53 @@ class ExportService:
     def chunks(self, since: str | None = None, size: int = CHUNK) -> Iterator[BundleChunk]:
         """The records of :meth:`records`, already written as JSON lines and CSV rows.
 
-        The same text, in the same order, as writing what :meth:`records` yields.
+        The same text, in the same order, as writing what :meth:`records` yields. Text kept
+        when each engagement was saved is read as it is; the rest is written now.
         """
         where, params = ("", ()) if since is None else (_CHANGED_E_SQL, (since, since))
         with self._engine.connect() as connection:
             raw = connection.connection.driver_connection
-            extra = {
-                row[0] for row in raw.execute(_EXTRA_SQL.replace("{where}", where), params * 2)
-            }
-            leaflets, concerns, follow_ups = (
-                _merged(raw.execute(sql.replace("{where}", where), params))
-                for sql in _CHILD_TEXT_SQL
-            )
-            leaflet, concern, follow_up = next(leaflets), next(concerns), next(follow_ups)
-            cursor = raw.execute(_TEXT_SQL.replace("{where}", where), params)
-            while rows := cursor.fetchmany(size):
+            total, kept = raw.execute(_KEPT_COUNT_SQL.replace("{where}", where), params).fetchone()
+            if kept * 2 < total:  # mostly a log saved before text was kept: one pass
+                batches = rendered.render(raw, where, params, size)
+            else:
+                batches = self._kept(raw, where, params, size)
+            for batch in batches:
                 chunk = BundleChunk()
                 lines, table, counts = chunk.lines, chunk.table, chunk.counts
-                odd = _odd_words(rows)
-                for rowid, ident, fast, dead, head, cells, tail, _plain in rows:
-                    while leaflet[0] < rowid:
-                        leaflet = next(leaflets)
-                    while concern[0] < rowid:
-                        concern = next(concerns)
-                    while follow_up[0] < rowid:
-                        follow_up = next(follow_ups)
-                    ours_l = leaflet if leaflet[0] == rowid else _NO_CHILDREN
-                    ours_c = concern if concern[0] == rowid else _NO_CHILDREN
-                    ours_f = follow_up if follow_up[0] == rowid else _NO_CHILDREN
-                    if not fast or rowid in extra or rowid in odd or head is None or cells is None:
+                for _rowid, ident, _version, dead, line, cells, n_l, n_c, n_f in batch:
+                    if line is None:
                         chunk.add(self._one(connection, ident))
                     elif dead:
-                        lines.append(head)
+                        lines.append(line)
                         table.append(cells)
                         counts["tombstones"] += 1
                     else:
-                        lines.append(
-                            f'{head},"leaflets":{ours_l[1]},"concerns":{ours_c[1]},'
-                            f'"follow_ups":{ours_f[1]},"survey":null,"contacts":[]}}'
-                        )
-                        table.append(f"{cells},{ours_l[3]},{ours_c[2]},{ours_f[2]},{tail}")
+                        lines.append(line)
+                        table.append(cells)
                         counts["engagements"] += 1
-                        counts["leaflets"] += ours_l[2]
-                        counts["concerns"] += ours_c[2]
-                        counts["follow_ups"] += ours_f[2]
+                        counts["leaflets"] += n_l
+                        counts["concerns"] += n_c
+                        counts["follow_ups"] += n_f
                 yield chunk
+
+    @staticmethod
+    def _kept(raw, where: str, params: tuple, size: int) -> Iterator[list]:
+        """Batches of :data:`rendered.Rendered`: the kept text where it is usable, the rest
+        written now (in the same order)."""
+        # Built in Python whatever is kept (consent and scores are checked at export).
+        extra = {row[0] for row in raw.execute(rendered.EXTRA_SQL.replace("{where}", where),
+                                               params * 2)}  # fmt: skip
+        cursor = raw.execute(_KEPT_SQL.replace("{where}", where), params)
+        while rows := cursor.fetchmany(size):
+            unkept = [row[0] for row in rows if row[4] is None or row[0] in extra]
+            if not unkept:
+                yield rows
+                continue
+            written = {}
+            for batch in rendered.render(raw, rendered.BY_ROWID, (rendered.rowids(unkept),)):
+                written.update((item[0], item) for item in batch)
+            yield [written.get(row[0], row) for row in rows]
 
     def _one(self, connection, ident: str) -> dict:
         """One engagement as a bundle record, built in Python (see :meth:`records`)."""
