@@ -122,16 +122,19 @@ _ROW_WRITER = csv.writer(_ROW_TEXT, lineterminator="\r\n")
 
 @dataclass
 class BundleChunk:
-    """Some records already written: their JSON lines and CSV rows (no line ends), counted."""
+    """Some records already written: their JSON lines and CSV rows in UTF-8 (no line
+    ends), counted."""
 
-    lines: list[str] = field(default_factory=list)
-    table: list[str] = field(default_factory=list)
+    lines: list[bytes] = field(default_factory=list)
+    table: list[bytes] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_NAMES, 0))
 
     def add(self, record: dict) -> None:
         """Write one record (an engagement dict, see docs/export-to-hq.md)."""
-        self.lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
-        self.table.append(csv_row(record))
+        self.lines.append(
+            json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        )
+        self.table.append(csv_row(record).encode("utf-8"))
         counts = self.counts
         if record.get("tombstone"):
             counts["tombstones"] += 1
@@ -243,8 +246,8 @@ def write_bundle(
                         for name, n in chunk.counts.items():
                             counts[name] += n
                         writer.put(
-                            ("\n".join(chunk.lines) + "\n").encode("utf-8"),
-                            ("\r\n".join(chunk.table) + "\r\n").encode("utf-8"),
+                            b"\n".join(chunk.lines) + b"\n",
+                            b"\r\n".join(chunk.table) + b"\r\n",
                         )
                         if progress:
                             progress(counts["engagements"] + counts["tombstones"])

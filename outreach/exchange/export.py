@@ -150,16 +150,17 @@ _CHANGED_E_SQL = (
     " WHERE (e.updated_at >= replace(?, 'T', ' ')"
     " OR e.id IN (SELECT engagement_id FROM survey WHERE updated_at >= replace(?, 'T', ' ')))"
 )
-# What an export reads: each engagement's kept text, when it is usable (see rendered.py).
+# What an export reads: each engagement's kept text, when it is usable (see rendered.py),
+# as the UTF-8 bytes that go into the bundle (no decoding and encoding again).
 _KEPT_JOIN = (
-    " FROM engagement e LEFT JOIN export_text x ON x.engagement_id = e.id"
-    f" AND x.version = e.version AND x.format = {rendered.TEXT_VERSION}{{where}}"
+    " FROM engagement e LEFT JOIN export_text x ON x.engagement_rowid = e.rowid"
+    " AND x.engagement_id = e.id AND x.version = e.version"
+    f" AND x.format = {rendered.TEXT_VERSION}{{where}}"
 )
 _KEPT_SQL = (
-    "SELECT e.rowid, e.id, e.version, x.tombstone, x.line, x.row, x.leaflets, x.concerns,"
-    f" x.follow_ups{_KEPT_JOIN} ORDER BY e.rowid"
+    "SELECT e.rowid, e.id, e.version, x.tombstone, CAST(x.line AS BLOB), CAST(x.row AS BLOB),"
+    f" x.leaflets, x.concerns, x.follow_ups{_KEPT_JOIN} ORDER BY e.rowid"
 )
-_KEPT_COUNT_SQL = f"SELECT count(*), count(x.line){_KEPT_JOIN}"
 
 
 @dataclass
@@ -346,18 +347,25 @@ class ExportService:
         where, params = ("", ()) if since is None else (_CHANGED_E_SQL, (since, since))
         with self._engine.connect() as connection:
             raw = connection.connection.driver_connection
-            total, kept = raw.execute(_KEPT_COUNT_SQL.replace("{where}", where), params).fetchone()
-            if kept * 2 < total:  # mostly a log saved before text was kept: one pass
+            cursor = raw.execute(_KEPT_SQL.replace("{where}", where), params)
+            first = cursor.fetchmany(size)
+            if sum(row[4] is None for row in first) * 2 > len(first):
+                # The oldest mostly have none: a log saved before text was kept. One pass
+                # writes it all faster than filling gaps batch by batch.
+                cursor.close()
                 batches = rendered.render(raw, where, params, size)
             else:
-                batches = self._kept(raw, where, params, size)
+                batches = self._kept(raw, cursor, first, where, params, size)
             for batch in batches:
                 chunk = BundleChunk()
                 lines, table, counts = chunk.lines, chunk.table, chunk.counts
                 for _rowid, ident, _version, dead, line, cells, n_l, n_c, n_f in batch:
                     if line is None:
                         chunk.add(self._one(connection, ident))
-                    elif dead:
+                        continue
+                    if type(line) is str:  # written now, not kept
+                        line, cells = line.encode("utf-8"), cells.encode("utf-8")
+                    if dead:
                         lines.append(line)
                         table.append(cells)
                         counts["tombstones"] += 1
@@ -371,22 +379,23 @@ class ExportService:
                 yield chunk
 
     @staticmethod
-    def _kept(raw, where: str, params: tuple, size: int) -> Iterator[list]:
-        """Batches of :data:`rendered.Rendered`: the kept text where it is usable, the rest
-        written now (in the same order)."""
+    def _kept(raw, cursor, first: list, where: str, params: tuple, size: int) -> Iterator[list]:
+        """Batches of :data:`rendered.Rendered` from ``cursor`` (over :data:`_KEPT_SQL`,
+        ``first`` already fetched): the kept text where it is usable, the rest written now,
+        in the same order."""
         # Built in Python whatever is kept (consent and scores are checked at export).
         extra = {row[0] for row in raw.execute(rendered.EXTRA_SQL.replace("{where}", where),
                                                params * 2)}  # fmt: skip
-        cursor = raw.execute(_KEPT_SQL.replace("{where}", where), params)
-        while rows := cursor.fetchmany(size):
+        rows = first
+        while rows:
             unkept = [row[0] for row in rows if row[4] is None or row[0] in extra]
-            if not unkept:
-                yield rows
-                continue
-            written = {}
-            for batch in rendered.render(raw, rendered.BY_ROWID, (rendered.rowids(unkept),)):
-                written.update((item[0], item) for item in batch)
-            yield [written.get(row[0], row) for row in rows]
+            if unkept:
+                written = {}
+                for batch in rendered.render(raw, rendered.BY_ROWID, (rendered.rowids(unkept),)):
+                    written.update((item[0], item) for item in batch)
+                rows = [written.get(row[0], row) for row in rows]
+            yield rows
+            rows = cursor.fetchmany(size)
 
     def _one(self, connection, ident: str) -> dict:
         """One engagement as a bundle record, built in Python (see :meth:`records`)."""

@@ -202,12 +202,13 @@ BY_ROWID = " WHERE e.rowid IN (SELECT value FROM json_each(?))"
 BY_ID = " WHERE e.id = ?"
 # Engagements with no usable kept text.
 UNKEPT = (
-    " WHERE NOT EXISTS (SELECT 1 FROM export_text x WHERE x.engagement_id = e.id"
-    f" AND x.version = e.version AND x.format = {TEXT_VERSION})"
+    " WHERE NOT EXISTS (SELECT 1 FROM export_text x WHERE x.engagement_rowid = e.rowid"
+    f" AND x.engagement_id = e.id AND x.version = e.version AND x.format = {TEXT_VERSION})"
 )
 _KEEP_SQL = (
-    "INSERT OR REPLACE INTO export_text (engagement_id, version, format, tombstone, line, row,"
-    f" leaflets, concerns, follow_ups) VALUES (?, ?, {TEXT_VERSION}, ?, ?, ?, ?, ?, ?)"
+    "INSERT OR REPLACE INTO export_text (engagement_rowid, engagement_id, version, format,"
+    f" tombstone, line, row, leaflets, concerns, follow_ups) VALUES (?, ?, ?, {TEXT_VERSION},"
+    " ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -217,8 +218,7 @@ def keep(raw, where: str = UNKEPT, params: Sequence = ()) -> int:
     built in Python (a survey, contacts, odd values) keep none."""
     kept = 0
     for batch in render(raw, where, params):
-        rows = [(i, v, d, line, row, n_l, n_c, n_f)
-                for _r, i, v, d, line, row, n_l, n_c, n_f in batch if line is not None]  # fmt: skip
+        rows = [item for item in batch if item[4] is not None]
         raw.executemany(_KEEP_SQL, rows)
         kept += len(rows)
     return kept

@@ -22,12 +22,10 @@ CHILDREN = ("leaflet_count", "concern", "follow_up", "public_contact", "survey")
 def upgrade() -> None:
     op.create_table(
         "export_text",
-        sa.Column(
-            "engagement_id",
-            sa.String(36),
-            sa.ForeignKey("engagement.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
+        # The engagement's rowid: an export reads the two tables side by side, in rowid
+        # order. The id is checked too, so text never counts for another engagement.
+        sa.Column("engagement_rowid", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("engagement_id", sa.String(36), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),  # the engagement's, when written
         sa.Column("format", sa.Integer(), nullable=False),  # rendered.TEXT_VERSION
         sa.Column("tombstone", sa.Boolean(), nullable=False),
@@ -39,19 +37,19 @@ def upgrade() -> None:
     )
     # Whatever writes the rows (the app, a repair by hand, a later migration), kept text
     # never outlives the data it was written from.
-    forget = "DELETE FROM export_text WHERE engagement_id = {row}.{column};"
-    op.execute(
-        "CREATE TRIGGER export_text_engagement_update AFTER UPDATE ON engagement"
-        f" BEGIN {forget.format(row='OLD', column='id')} END"
-    )
-    op.execute(
-        "CREATE TRIGGER export_text_engagement_delete AFTER DELETE ON engagement"
-        f" BEGIN {forget.format(row='OLD', column='id')} END"
+    for event in ("update", "delete"):
+        op.execute(
+            f"CREATE TRIGGER export_text_engagement_{event} AFTER {event.upper()} ON engagement"
+            " BEGIN DELETE FROM export_text WHERE engagement_rowid = OLD.rowid; END"
+        )
+    forget = (
+        "DELETE FROM export_text WHERE engagement_rowid ="
+        " (SELECT rowid FROM engagement WHERE id = {row}.engagement_id);"
     )
     for table in CHILDREN:
         for event, rows in (("insert", ("NEW",)), ("update", ("OLD", "NEW")),
                             ("delete", ("OLD",))):  # fmt: skip
-            body = " ".join(forget.format(row=row, column="engagement_id") for row in rows)
+            body = " ".join(forget.format(row=row) for row in rows)
             op.execute(
                 f"CREATE TRIGGER export_text_{table}_{event} AFTER {event.upper()} ON {table}"
                 f" BEGIN {body} END"
