@@ -43,6 +43,9 @@ MAX_BUNDLE_BYTES = 1 << 30  # 1 GiB on disk
 MAX_UNCOMPRESSED = 4 << 30  # 4 GiB once unpacked
 MAX_RATIO = 200  # JSON lines of engagements compress ~10:1; a bomb compresses ~1000:1
 MAX_MANIFEST = 1 << 20
+# zlib's default. Level 5 saved ~0.5 s of CPU for 100,000 engagements (+3 % size) and
+# level 1 about 2 s (+32 %): within this VM's noise, and bundles travel by USB or e-mail.
+COMPRESS_LEVEL = 6
 
 
 class BundleError(Exception):
@@ -231,7 +234,9 @@ def write_bundle(
     chunks = _as_chunks(records)
     buffer = io.BytesIO()
     hashes: dict[str, dict] = {}
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    with zipfile.ZipFile(
+        buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
+    ) as zf:
         # A zip takes one member at a time: the CSV waits in a spooled file meanwhile.
         with tempfile.SpooledTemporaryFile(max_size=64 << 20) as table_file:
             with zf.open(RECORDS, "w", force_zip64=True) as raw_lines:
