@@ -360,3 +360,15 @@ def test_a_repeated_key_counts_as_in_python(tmp_path, laptops, hq_folder, url, s
     assert dumps[0] == dumps[1]
     venues = {row[8] for row in dumps[0][1]["hq_engagement"]}
     assert "Second" in venues and "First" not in venues
+
+
+def test_a_lone_surrogate_is_refused(tmp_path, laptops, hq_folder, loaded):
+    """A \\ud800 escape is valid JSON but no text a database stores: a refusal naming the
+    file, with nothing imported (not a crash, nor text that cannot be read back)."""
+
+    def surrogate(records):
+        records[-1]["venue"] = "Hall \ud800"
+        return records
+
+    path = _forged(tmp_path, hq_folder, laptops[0], surrogate)
+    _refused(loaded, path, path.name, "does not fit", "nothing from it was imported")
