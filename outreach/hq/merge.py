@@ -217,7 +217,9 @@ class HqService:
             outcome.counts = self._merge(verified)
         except BundleError as exc:
             outcome.error = str(exc)
-        except (DataError, OverflowError) as exc:  # a number out of a column's range
+        except (DataError, OverflowError, UnicodeEncodeError) as exc:
+            # a number out of a column's range, or text no database stores (a lone
+            # surrogate, from a \ud800 escape)
             outcome.error = _(
                 "{name}: a value does not fit HQ's database ({error}); nothing from it was "
                 "imported."

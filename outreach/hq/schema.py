@@ -148,7 +148,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA cache_size = -65536")  # 64 MB: a million-row merge stays in memory
-    cursor.execute("PRAGMA temp_store = MEMORY")  # the staged bundle (see staged.py)
+    cursor.execute("PRAGMA temp_store = MEMORY")  # sorts and temporary indexes (reports)
     cursor.close()
 
 

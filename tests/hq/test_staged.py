@@ -75,8 +75,9 @@ def test_the_database_merges_like_python(tmp_path, laptops, hq_folder, url, spy,
     service.engine.dispose()
 
 
-def _forged(tmp_path, hq_folder, north, change) -> object:
-    """North's next bundle with its records changed by ``change``, signed by north."""
+def _forged(tmp_path, hq_folder, north, change, edit=None) -> object:
+    """North's next bundle with its records changed by ``change`` (and the JSON lines'
+    bytes by ``edit``), signed by north."""
     from tests.engagements.conftest import stall
 
     north.services.engagements.create(stall(venue="Another"))
@@ -88,6 +89,8 @@ def _forged(tmp_path, hq_folder, north, change) -> object:
         members = {n: zf.read(n) for n in zf.namelist()}
     records = [json.loads(line) for line in members["engagements.jsonl"].splitlines()]
     lines = jsonl(change(records))
+    if edit is not None:
+        lines = edit(lines)
     manifest = json.loads(members["manifest.json"])
     manifest["members"]["engagements.jsonl"] = {
         "sha256": hashlib.sha256(lines).hexdigest(),
@@ -328,3 +331,44 @@ def test_a_number_too_big_for_the_database_is_refused(tmp_path, laptops, hq_fold
         assert count < 2**63 and "sqlite" in str(loaded.engine.url)
         return
     _refused(loaded, path, "does not fit", "nothing from it was imported")
+
+
+def test_a_repeated_key_counts_as_in_python(tmp_path, laptops, hq_folder, url, spy, monkeypatch):
+    """A key written twice in a record: the last one counts (Python's json, jsonb), in the
+    merge in bulk as in the merge in Python."""
+
+    def rename(records):
+        records[-1]["venue"] = "Second"
+        return records
+
+    def repeat(lines):
+        return lines.replace(b'"venue": "Second"', b'"venue": "First", "venue": "Second"', 1)
+
+    path = _forged(tmp_path, hq_folder, laptops[0], rename, repeat)
+    dumps = []
+    for in_bulk in (True, False):
+        if not in_bulk:
+            monkeypatch.setattr(staged, "supported", lambda connection: False)
+        metadata.drop_all(create_engine(url))
+        service = hq_service(hq_folder, url)
+        enrol_all(service, laptops)
+        outcome = service.import_bundles([path])[0]
+        assert outcome.ok, outcome.error
+        dumps.append((outcome.counts, dump(service.engine)))
+        service.engine.dispose()
+    assert spy == [True]
+    assert dumps[0] == dumps[1]
+    venues = {row[8] for row in dumps[0][1]["hq_engagement"]}
+    assert "Second" in venues and "First" not in venues
+
+
+def test_a_lone_surrogate_is_refused(tmp_path, laptops, hq_folder, loaded):
+    """A \\ud800 escape is valid JSON but no text a database stores: a refusal naming the
+    file, with nothing imported (not a crash, nor text that cannot be read back)."""
+
+    def surrogate(records):
+        records[-1]["venue"] = "Hall \ud800"
+        return records
+
+    path = _forged(tmp_path, hq_folder, laptops[0], surrogate)
+    _refused(loaded, path, path.name, "does not fit", "nothing from it was imported")
