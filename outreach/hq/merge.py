@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,6 +141,10 @@ def bulk_insert(connection: Connection, table, rows: Sequence[tuple]) -> None:
         connection.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
 
 
+def _public_key(row) -> LaptopPublicKey:
+    return LaptopPublicKey(row.laptop_id, row.officer, base64.b64decode(row.public_key))
+
+
 class HqService:
     """HQ's register of laptops and its merged database."""
 
@@ -184,9 +189,7 @@ class HqService:
     def laptop_key(self, laptop_id: str) -> LaptopPublicKey | None:
         with self._engine.connect() as connection:
             row = connection.execute(select(laptop).where(laptop.c.laptop_id == laptop_id)).first()
-        if row is None:
-            return None
-        return LaptopPublicKey(row.laptop_id, row.officer, base64.b64decode(row.public_key))
+        return None if row is None else _public_key(row)
 
     # -- import --------------------------------------------------------------------------
     def import_bundles(
@@ -200,19 +203,34 @@ class HqService:
             private = hq_private_key(self.data_dir)
         except KeyFileError as exc:
             raise HqError(str(exc)) from exc
-        outcomes = []
-        for number, path in enumerate(paths, start=1):
-            if cancelled and cancelled():
-                break
-            outcomes.append(self._import_one(path, private))
-            if progress:
-                progress(number, len(paths), outcomes[-1])
+        with self._engine.connect() as connection:
+            register = {
+                row.laptop_id: _public_key(row) for row in connection.execute(select(laptop))
+            }
+        outcomes: list[BundleOutcome] = []
+        # The next bundle is decrypted, unzipped and checked (no database work) while
+        # this one merges: hashing, inflating and the database mostly run without the GIL.
+        with ThreadPoolExecutor(max_workers=1) as reader:
+
+            def read(index: int) -> Future[VerifiedBundle]:
+                return reader.submit(read_bundle, paths[index], private, register.get)
+
+            ahead = read(0) if paths else None
+            for number, path in enumerate(paths, start=1):
+                if cancelled and cancelled():
+                    break
+                current, ahead = ahead, read(number) if number < len(paths) else None
+                outcomes.append(self._import_one(path, current))
+                if progress:
+                    progress(number, len(paths), outcomes[-1])
+            if ahead is not None:
+                ahead.cancel()
         return outcomes
 
-    def _import_one(self, path: Path, private) -> BundleOutcome:
+    def _import_one(self, path: Path, reading: Future[VerifiedBundle]) -> BundleOutcome:
         outcome = BundleOutcome(path)
         try:
-            verified = read_bundle(path, private, self.laptop_key)
+            verified = reading.result()
             outcome.laptop_id = verified.laptop_id
             outcome.counts = self._merge(verified)
         except BundleError as exc:

@@ -122,3 +122,26 @@ def test_an_hq_database_from_a_newer_outreach_is_refused_untouched(tmp_path):
     engine.dispose()
     with pytest.raises(NewerHqSchemaError, match="schema 99"):
         hq_engine(url)
+
+
+def test_a_refused_bundle_between_others_and_a_cancelled_run(tmp_path, laptops, hq_folder):
+    """The next bundle is read while one merges: refusals, progress and cancelling keep
+    to the order given."""
+    bundles = history_bundles(tmp_path, laptops)
+    junk = tmp_path / "junk.bundle"
+    junk.write_bytes(b"not a bundle")
+    service = hq_service(hq_folder)
+    enrol_all(service, laptops)
+    seen = []
+    outcomes = service.import_bundles(
+        [bundles[0], junk, bundles[1]], progress=lambda n, total, o: seen.append((n, o.path))
+    )
+    assert [o.ok for o in outcomes] == [True, False, True]
+    assert seen == [(1, bundles[0]), (2, junk), (3, bundles[1])]
+    cancelled = service.import_bundles(bundles[2:], cancelled=lambda: len(seen) >= 4,
+                                       progress=lambda n, total, o: seen.append(n))  # fmt: skip
+    assert [o.path for o in cancelled] == [bundles[2]]
+    expected = hq_service(hq_folder, f"sqlite:///{tmp_path / 'expected.db'}")
+    enrol_all(expected, laptops)
+    assert all(o.ok for o in expected.import_bundles(bundles[:3]))
+    assert dump(service.engine) == dump(expected.engine)
