@@ -75,6 +75,22 @@ def test_the_database_merges_like_python(tmp_path, laptops, hq_folder, url, spy,
     service.engine.dispose()
 
 
+def _both_ways(path, hq_folder, laptops, url, monkeypatch) -> list[tuple]:
+    """Import ``path`` into an empty HQ by the database, then in Python: each outcome and
+    the tables it left."""
+    done = []
+    for in_database in (True, False):
+        if not in_database:
+            monkeypatch.setattr(staged, "supported", lambda connection: False)
+        metadata.drop_all(create_engine(url))
+        service = hq_service(hq_folder, url)
+        enrol_all(service, laptops)
+        outcome = service.import_bundles([path])[0]
+        done.append((outcome, dump(service.engine)))
+        service.engine.dispose()
+    return done
+
+
 def _forged(tmp_path, hq_folder, north, change, edit=None) -> object:
     """North's next bundle with its records changed by ``change`` (and the JSON lines'
     bytes by ``edit``), signed by north."""
@@ -194,16 +210,9 @@ def test_optional_fields_left_out_merge_like_python(
 
     path = _forged(tmp_path, hq_folder, laptops[0], sparse)
     dumps = []
-    for in_database in (True, False):
-        if not in_database:
-            monkeypatch.setattr(staged, "supported", lambda connection: False)
-        metadata.drop_all(create_engine(url))
-        service = hq_service(hq_folder, url)
-        enrol_all(service, laptops)
-        outcome = service.import_bundles([path])[0]
+    for outcome, tables in _both_ways(path, hq_folder, laptops, url, monkeypatch):
         assert outcome.ok, outcome.error
-        dumps.append((outcome.counts, dump(service.engine)))
-        service.engine.dispose()
+        dumps.append((outcome.counts, tables))
     assert spy == [True]
     assert dumps[0] == dumps[1]
     assert dumps[0][1]["hq_contact"] and dumps[0][1]["hq_concern"]
@@ -240,16 +249,10 @@ def test_a_list_element_of_another_shape_is_left_to_python(
         return records
 
     path = _forged(tmp_path, hq_folder, laptops[0], odd)
-    results = []
-    for in_database in (True, False):
-        if not in_database:
-            monkeypatch.setattr(staged, "supported", lambda connection: False)
-        metadata.drop_all(create_engine(url))
-        service = hq_service(hq_folder, url)
-        enrol_all(service, laptops)
-        outcome = service.import_bundles([path])[0]
-        results.append((outcome.ok, outcome.error, outcome.counts, dump(service.engine)))
-        service.engine.dispose()
+    results = [
+        (outcome.ok, outcome.error, outcome.counts, tables)
+        for outcome, tables in _both_ways(path, hq_folder, laptops, url, monkeypatch)
+    ]
     assert spy == [False]
     assert results[0] == results[1]
 
@@ -281,16 +284,9 @@ def test_list_elements_of_the_usual_shape_merge_like_python(
 
     path = _forged(tmp_path, hq_folder, laptops[0], rich)
     dumps = []
-    for in_database in (True, False):
-        if not in_database:
-            monkeypatch.setattr(staged, "supported", lambda connection: False)
-        metadata.drop_all(create_engine(url))
-        service = hq_service(hq_folder, url)
-        enrol_all(service, laptops)
-        first = service.import_bundles([path])[0]
-        assert first.ok, first.error
-        dumps.append((first.counts, dump(service.engine)))
-        service.engine.dispose()
+    for outcome, tables in _both_ways(path, hq_folder, laptops, url, monkeypatch):
+        assert outcome.ok, outcome.error
+        dumps.append((outcome.counts, tables))
     assert spy == [True]
     assert dumps[0] == dumps[1]
     tables = dumps[0][1]
@@ -346,16 +342,9 @@ def test_a_repeated_key_counts_as_in_python(tmp_path, laptops, hq_folder, url, s
 
     path = _forged(tmp_path, hq_folder, laptops[0], rename, repeat)
     dumps = []
-    for in_bulk in (True, False):
-        if not in_bulk:
-            monkeypatch.setattr(staged, "supported", lambda connection: False)
-        metadata.drop_all(create_engine(url))
-        service = hq_service(hq_folder, url)
-        enrol_all(service, laptops)
-        outcome = service.import_bundles([path])[0]
+    for outcome, tables in _both_ways(path, hq_folder, laptops, url, monkeypatch):
         assert outcome.ok, outcome.error
-        dumps.append((outcome.counts, dump(service.engine)))
-        service.engine.dispose()
+        dumps.append((outcome.counts, tables))
     assert spy == [True]
     assert dumps[0] == dumps[1]
     venues = {row[8] for row in dumps[0][1]["hq_engagement"]}
