@@ -4,13 +4,13 @@
 #   ./dev.sh test   install everything and run the test suite
 #   ./dev.sh setup  install only
 # System packages are installed with apt-get when it is available (as root, or through
-# sudo); elsewhere install the equivalents yourself (Noto fonts, poppler-utils, Xvfb).
+# sudo); elsewhere install the equivalents yourself (Noto fonts, poppler-utils, Xvfb, unzip).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 VENV=${OUTREACH_VENV:-.venv}
 APT_PACKAGES=(
-  python3-venv fonts-noto-core fonts-dejavu-core poppler-utils sqlite3
+  python3-venv fonts-noto-core fonts-dejavu-core poppler-utils sqlite3 unzip
   xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-xkb1 libxkbcommon-x11-0 libxcb-randr0 libxcb-shape0 libxcb-cursor0
   libegl1 libgl1 libfontconfig1 libdbus-1-3

@@ -7,16 +7,13 @@ version, the laptop's enrolment and signature, and each member's SHA-256.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
 import itertools
 import json
-import queue
-import shutil
-import tempfile
-import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from outreach.exchange.envelope import EnvelopeError, open_sealed, seal
 from outreach.exchange.keys import HqPublicKey, LaptopPublicKey
 from outreach.exchange.rendered import CSV_COLUMNS
+from outreach.exchange.zipwrite import ZipTooLargeError, ZipWriter
 from outreach.i18n import _
 
 FORMAT = 1
@@ -161,57 +159,6 @@ def _chunked(records: Iterable[dict], size: int = 2000) -> Iterator[BundleChunk]
         yield chunk
 
 
-class _Hashing:
-    """A zip member writer that hashes and counts what goes through it."""
-
-    def __init__(self, handle) -> None:
-        self.handle = handle
-        self.sha = hashlib.sha256()
-        self.size = 0
-
-    def write(self, data: bytes) -> None:
-        self.sha.update(data)
-        self.size += len(data)
-        self.handle.write(data)
-
-
-class _Background:
-    """Writes pairs of blocks to two writers on a thread of its own.
-
-    Compressing, hashing and checksumming release the GIL, so the records of the next
-    chunk are made while the last one is packed. An error on the thread is raised by
-    :meth:`put` or :meth:`close`.
-    """
-
-    def __init__(self, first: _Hashing, second: _Hashing) -> None:
-        self._writers = (first, second)
-        self._queue: queue.Queue = queue.Queue(maxsize=4)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="bundle-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while (item := self._queue.get()) is not None:
-            if self._error is None:
-                try:
-                    for writer, data in zip(self._writers, item, strict=True):
-                        writer.write(data)
-                except BaseException as exc:  # handed to the caller's thread
-                    self._error = exc
-
-    def put(self, first: bytes, second: bytes) -> None:
-        if self._error is not None:
-            raise self._error
-        self._queue.put((first, second))
-
-    def close(self) -> None:
-        """Wait until everything is written (or abandoned after an error)."""
-        self._queue.put(None)
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-
-
 def write_bundle(
     out: Path,
     records: Iterable[dict] | Iterable[BundleChunk],
@@ -229,40 +176,22 @@ def write_bundle(
 
     The file appears at ``out`` only when complete (written beside it, then renamed).
     """
-    created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    created = now.isoformat()
     counts = dict.fromkeys(COUNT_NAMES, 0)
-    chunks = _as_chunks(records)
-    buffer = io.BytesIO()
-    hashes: dict[str, dict] = {}
-    with zipfile.ZipFile(
-        buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
-    ) as zf:
-        # A zip takes one member at a time: the CSV waits in a spooled file meanwhile.
-        with tempfile.SpooledTemporaryFile(max_size=64 << 20) as table_file:
-            with zf.open(RECORDS, "w", force_zip64=True) as raw_lines:
-                lines = _Hashing(raw_lines)
-                table_bytes = _Hashing(table_file)
-                table_bytes.write((",".join(CSV_COLUMNS) + "\r\n").encode("utf-8"))
-                writer = _Background(lines, table_bytes)
-                try:
-                    for chunk in chunks:
-                        if not chunk.lines:
-                            continue
-                        for name, n in chunk.counts.items():
-                            counts[name] += n
-                        writer.put(
-                            b"\n".join(chunk.lines) + b"\n",
-                            b"\r\n".join(chunk.table) + b"\r\n",
-                        )
-                        if progress:
-                            progress(counts["engagements"] + counts["tombstones"])
-                finally:
-                    writer.close()
-            table_file.seek(0)
-            with zf.open(TABLE, "w", force_zip64=True) as raw_table:
-                shutil.copyfileobj(table_file, raw_table, 1 << 20)
-        for name, hashed in ((RECORDS, lines), (TABLE, table_bytes)):
-            hashes[name] = {"sha256": hashed.sha.hexdigest(), "size": hashed.size}
+    with ZipWriter(now, COMPRESS_LEVEL) as zf:
+        lines = zf.member(RECORDS)
+        table = zf.member(TABLE)
+        table.write((",".join(CSV_COLUMNS) + "\r\n").encode("utf-8"))
+        for chunk in _as_chunks(records):
+            if not chunk.lines:
+                continue
+            for name, n in chunk.counts.items():
+                counts[name] += n
+            lines.write(b"\n".join(chunk.lines) + b"\n")
+            table.write(b"\r\n".join(chunk.table) + b"\r\n")
+            if progress:
+                progress(counts["engagements"] + counts["tombstones"])
         manifest = {
             "format": FORMAT,
             "laptop_id": laptop.laptop_id,
@@ -273,13 +202,28 @@ def write_bundle(
             "since": since,
             "app_version": app_version,
             "counts": counts,
-            "members": hashes,
+            "members": {
+                member.name: {"sha256": member.sha.hexdigest(), "size": member.size}
+                for member in (lines, table)
+            },
         }
         manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
-        zf.writestr(MANIFEST, manifest_bytes)
-        zf.writestr(SIGNATURE, signing_key.sign(manifest_bytes).hex() + "\n")
-    with buffer.getbuffer() as plain:
-        sealed = seal(plain, hq_key)
+        zf.add(MANIFEST, manifest_bytes)
+        signature = (signing_key.sign(manifest_bytes).hex() + "\n").encode("ascii")
+        zf.add(SIGNATURE, signature)
+        unpacked = lines.size + table.size + len(manifest_bytes) + len(signature)
+        plain = None
+        if unpacked <= MAX_UNCOMPRESSED:
+            with contextlib.suppress(ZipTooLargeError):
+                plain = zf.getvalue()
+        if plain is None or len(plain) > MAX_BUNDLE_BYTES:
+            raise BundleError(
+                _(
+                    "This export would unpack to {size} MB, more than the {limit} MB one "
+                    "bundle may hold; nothing was written."
+                ).format(size=unpacked >> 20, limit=MAX_UNCOMPRESSED >> 20)
+            )
+    sealed = seal(plain, hq_key)
     out.parent.mkdir(parents=True, exist_ok=True)
     temp = out.with_name(out.name + ".part")
     with open(temp, "wb") as handle:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from outreach import __version__
 from outreach.engagements.model import consent_covers_hq
 from outreach.exchange import rendered
-from outreach.exchange.bundle import BundleChunk, BundleSummary, write_bundle
+from outreach.exchange.bundle import BundleChunk, BundleError, BundleSummary, write_bundle
 from outreach.exchange.keys import (
     HQ_PUBLIC_ON_LAPTOP,
     HqPublicKey,
@@ -285,6 +285,8 @@ class ExportService:
                 app_version=__version__,
                 progress=report,
             )
+        except BundleError as exc:  # too large for one bundle
+            raise ExportError(str(exc)) from exc
         except OSError as exc:
             raise ExportError(
                 _("The bundle cannot be written to {path} ({error}).").format(
