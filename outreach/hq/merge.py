@@ -1,9 +1,9 @@
 """HQ's side of the exchange: the laptop register, and merging bundles into one database.
 
-Each bundle is checked completely before anything is written, then merged all or nothing
-(see :class:`_Batches` for the transactions): the highest version of each engagement wins, tombstones delete, and a
-bundle seen before changes nothing. Imports take a write lock first, so two imports at
-once queue rather than interleave.
+Each bundle is checked completely before anything is written, then merged all or
+nothing (:class:`_Batches` keeps the transactions): the highest version of each
+engagement wins, tombstones delete, and a bundle seen before changes nothing. Imports
+take a write lock first, so two imports at once queue rather than interleave.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from outreach.hq.schema import bundle as bundle_table
 from outreach.i18n import _
 
 CHUNK = 5000
-# SQLite commits after this many records or seconds of bundles (each still all or
-# nothing, in its own savepoint); see _Batches.
+# SQLite commits after this many records or seconds of bundles (each bundle still all
+# or nothing); see _Batches.
 BATCH_RECORDS = 100_000
 BATCH_SECONDS = 300.0
 IMPORT_CACHE_KIB = 1 << 20  # 1 GiB of SQLite page cache while importing (used as needed)
