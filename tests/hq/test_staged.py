@@ -361,3 +361,88 @@ def test_a_lone_surrogate_is_refused(tmp_path, laptops, hq_folder, loaded):
 
     path = _forged(tmp_path, hq_folder, laptops[0], surrogate)
     _refused(loaded, path, path.name, "does not fit", "nothing from it was imported")
+
+
+@pytest.mark.parametrize("batch", [1, 10**9])  # a commit after every bundle, or one for all
+def test_a_refused_bundle_inside_a_batch(tmp_path, laptops, hq_folder, url, monkeypatch, batch):
+    """Bundles share a transaction (SQLite), each in its own savepoint: one refused half-way
+    through its merge leaves nothing, the bundles before and after it are kept, and the
+    database is the one importing them one by one gives."""
+    from sqlalchemy import event
+
+    from outreach.hq import merge
+
+    monkeypatch.setattr(merge, "BATCH_RECORDS", batch)
+    bundles = history_bundles(tmp_path, laptops)
+
+    def surrogate(records):
+        records[-1]["venue"] = "Hall \ud800"  # refused at the last row inserted
+        return records
+
+    bad = _forged(tmp_path, hq_folder, laptops[0], surrogate)
+    service = hq_service(hq_folder, url)
+    enrol_all(service, laptops)
+    commits = []
+    event.listen(service.engine, "commit", lambda connection: commits.append(1))
+    seen = []
+    outcomes = service.import_bundles(
+        [bundles[0], bad, bundles[1], bundles[2]], progress=lambda n, t, o: seen.append(n)
+    )
+    assert [o.ok for o in outcomes] == [True, False, True, True]
+    assert seen == [1, 2, 3, 4]
+    grouped = batch > 1 and "sqlite" in url
+    # one commit for all, or one per bundle (the refused one's transaction goes on)
+    assert len(commits) == (1 if grouped else 3)
+    if "sqlite" in url:  # the import's larger page cache is given back
+        with service.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -65536
+    batched = dump(service.engine)
+    service.engine.dispose()
+
+    metadata.drop_all(create_engine(url))
+    service = hq_service(hq_folder, url)
+    enrol_all(service, laptops)
+    one_by_one = [service.import_bundles([path])[0] for path in bundles[:3]]
+    assert [o.counts for o in one_by_one] == [outcomes[0].counts, *(o.counts for o in outcomes[2:])]
+    assert dump(service.engine) == batched
+    service.engine.dispose()
+
+
+def test_a_failure_inside_a_batch_keeps_the_bundles_before_it(
+    tmp_path, laptops, hq_folder, monkeypatch
+):
+    """An error that is no refusal stops the import: the bundles merged before it (and
+    reported) are committed, nothing of the failing one is."""
+    from outreach.hq import merge
+
+    monkeypatch.setattr(merge, "BATCH_RECORDS", 10**9)
+    bundles = history_bundles(tmp_path, laptops)
+    service = hq_service(hq_folder)
+    enrol_all(service, laptops)
+    merged = staged.merge
+
+    def failing(connection, verified):
+        result = merged(connection, verified)
+        if verified.sha256 == bundles_sha[2]:
+            raise RuntimeError("disk on fire")
+        return result
+
+    from outreach.exchange.bundle import read_bundle
+
+    bundles_sha = [
+        read_bundle(p, hq_private_key(hq_folder), service.laptop_key).sha256 for p in bundles
+    ]
+    monkeypatch.setattr(staged, "merge", failing)
+    seen = []
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        service.import_bundles(bundles[:4], progress=lambda n, t, o: seen.append(n))
+    assert seen == [1, 2]
+    kept = dump(service.engine)
+    service.engine.dispose()
+
+    monkeypatch.setattr(staged, "merge", merged)
+    expected = hq_service(hq_folder, f"sqlite:///{tmp_path / 'expected.db'}")
+    enrol_all(expected, laptops)
+    assert all(o.ok for o in expected.import_bundles(bundles[:2]))
+    assert dump(expected.engine) == kept
+    expected.engine.dispose()
