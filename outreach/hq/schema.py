@@ -22,7 +22,6 @@ from sqlalchemy import (
     event,
     select,
 )
-from sqlalchemy.engine import make_url
 
 from outreach.i18n import _
 
@@ -154,12 +153,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def hq_engine(url: str) -> Engine:
     """An engine on HQ's database (any SQLAlchemy URL), with its tables made if missing."""
-    connect_args = {}
-    if make_url(url).drivername == "postgresql+psycopg":
-        # A bundle staged in a temporary table (about 15 MB for 10,000 records) stays in
-        # the session's memory instead of spilling to temporary files (default 8 MB).
-        connect_args["options"] = "-c temp_buffers=64MB"
-    engine = create_engine(url, connect_args=connect_args)
+    engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     metadata.create_all(engine)
