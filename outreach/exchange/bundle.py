@@ -419,7 +419,9 @@ def read_bundle(
     manifest_bytes = _read_member(zf, MANIFEST, MAX_MANIFEST)
     signature_text = _read_member(zf, SIGNATURE, 1024)
     try:
-        signature = bytes.fromhex(signature_text.decode("ascii").strip())
+        signature = bytes.fromhex(signature_text.decode("ascii"))
+        if signature_text != signature.hex().encode("ascii") + b"\n":
+            raise ValueError("not the signature member as a laptop writes it")  # every byte counts
         Ed25519PublicKey.from_public_bytes(enrolled.public_key).verify(signature, manifest_bytes)
     except (InvalidSignature, ValueError, UnicodeDecodeError) as exc:
         raise BundleError(

@@ -63,7 +63,7 @@ def _sealed(tmp_path: Path, hq_folder: Path, plain: bytes, name: str = "bad.bund
 
 def _resign(members: dict[str, bytes], manifest: dict, key: Ed25519PrivateKey) -> dict:
     raw = json.dumps(manifest).encode()
-    return {**members, "manifest.json": raw, "manifest.sig": key.sign(raw).hex().encode()}
+    return {**members, "manifest.json": raw, "manifest.sig": key.sign(raw).hex().encode() + b"\n"}
 
 
 def _refused(service, path: Path, *phrases: str) -> None:
@@ -163,6 +163,26 @@ def test_wrong_signature(setup, tmp_path, hq_folder):
     manifest = json.loads(members["manifest.json"])
     forged = _resign(members, manifest, Ed25519PrivateKey.generate())
     _refused(service, _sealed(tmp_path, hq_folder, _zip(forged)), "signature")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda sig: sig[:-1] + b"\x0b",  # the line end (Hypothesis found this one)
+        lambda sig: sig + b"\n",
+        lambda sig: sig.upper(),
+        lambda sig: sig[:2] + b" " + sig[2:],
+        lambda sig: sig[:-1],
+    ],
+)
+def test_any_change_to_the_signature_member(setup, tmp_path, hq_folder, change):
+    """The signature still verifies once whitespace and case are ignored: the member's
+    bytes must still be exactly as the laptop wrote them."""
+    service, _north, _genuine, members = setup
+    changed = change(members["manifest.sig"])
+    assert changed != members["manifest.sig"]
+    plain = _zip({**members, "manifest.sig": changed})
+    _refused(service, _sealed(tmp_path, hq_folder, plain), "signature", "altered or forged")
 
 
 def test_encrypted_to_another_key(setup, tmp_path):
