@@ -238,6 +238,34 @@ def _without_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _winners(
+    latest: dict[str, dict], held: dict[str, tuple], laptop: str
+) -> tuple[dict[str, int], list[dict], list[str]]:
+    """The counts, the records that win over what HQ ``held`` (id: version, deleted,
+    laptop) and the ids they replace; a record of another laptop refuses the bundle."""
+    counts = dict.fromkeys(("new", "updated", "unchanged", "deleted", "rejected"), 0)
+    winners: list[dict] = []
+    replaced: list[str] = []
+    for ident, record in latest.items():
+        old = held.get(ident)
+        if old is not None:
+            if old[2] != laptop:
+                raise BundleError(
+                    _("Record {id} belongs to laptop {owner}, not to this bundle's laptop; "
+                      "refused.").format(id=ident, owner=old[2])
+                )  # fmt: skip
+            if old[0] >= record["version"]:
+                counts["unchanged"] += 1
+                continue
+            replaced.append(ident)
+        if record.get("tombstone"):
+            counts["deleted" if old is None or not old[1] else "updated"] += 1
+        else:
+            counts["new" if old is None else "updated"] += 1
+        winners.append(record)
+    return counts, winners, replaced
+
+
 def _merge_sqlite(
     connection: Connection, verified: VerifiedBundle
 ) -> tuple[dict[str, int], int] | None:
@@ -278,26 +306,7 @@ def _merge_parsed(
                 tuple(chunk),
             )
         )
-    counts = dict.fromkeys(("new", "updated", "unchanged", "deleted", "rejected"), 0)
-    winners: list[dict] = []
-    replaced: list[str] = []
-    for ident, record in latest.items():
-        old = held.get(ident)
-        if old is not None:
-            if old[2] != laptop:
-                raise BundleError(
-                    _("Record {id} belongs to laptop {owner}, not to this bundle's laptop; "
-                      "refused.").format(id=ident, owner=old[2])
-                )  # fmt: skip
-            if old[0] >= record["version"]:
-                counts["unchanged"] += 1
-                continue
-            replaced.append(ident)
-        if record.get("tombstone"):
-            counts["deleted" if old is None or not old[1] else "updated"] += 1
-        else:
-            counts["new" if old is None else "updated"] += 1
-        winners.append(record)
+    counts, winners, replaced = _winners(latest, held, laptop)
     for start in range(0, len(replaced), _CHUNK):
         chunk = tuple(replaced[start : start + _CHUNK])
         marks = ", ".join("?" * len(chunk))
@@ -378,26 +387,7 @@ def _merge_copied(
         (list(latest),),
     )
     held: dict[str, tuple] = {row[0]: row[1:] for row in cursor}
-    counts = dict.fromkeys(("new", "updated", "unchanged", "deleted", "rejected"), 0)
-    winners: list[dict] = []
-    replaced: list[str] = []
-    for ident, record in latest.items():
-        old = held.get(ident)
-        if old is not None:
-            if old[2] != laptop:
-                raise BundleError(
-                    _("Record {id} belongs to laptop {owner}, not to this bundle's laptop; "
-                      "refused.").format(id=ident, owner=old[2])
-                )  # fmt: skip
-            if old[0] >= record["version"]:
-                counts["unchanged"] += 1
-                continue
-            replaced.append(ident)
-        if record.get("tombstone"):
-            counts["deleted" if old is None or not old[1] else "updated"] += 1
-        else:
-            counts["new" if old is None else "updated"] += 1
-        winners.append(record)
+    counts, winners, replaced = _winners(latest, held, laptop)
     if replaced:
         for table in CHILD_TABLES:
             cursor.execute(f"DELETE FROM {table.name} WHERE engagement_id = ANY(%s)", (replaced,))
