@@ -130,14 +130,7 @@ def bulk_insert(connection: Connection, table, rows: Sequence[tuple]) -> None:
     names = [c.name for c in table.columns]
     dialect = connection.dialect.name
     if dialect == "postgresql" and connection.dialect.driver == "psycopg":
-        cursor = connection.connection.driver_connection.cursor()
-        statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
-        try:
-            with cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        except connection.dialect.dbapi.DataError as exc:  # as SQLAlchemy would raise it
-            raise DataError(statement, None, exc) from exc
+        staged.copy_rows(connection, connection.connection.driver_connection.cursor(), table, rows)
     elif dialect == "sqlite":
         marks = ", ".join("?" * len(names))
         connection.exec_driver_sql(

@@ -278,22 +278,11 @@ def _merge_sqlite(
 def _merge_parsed(
     connection: Connection, verified: VerifiedBundle
 ) -> tuple[dict[str, int], int] | None:
-    laptop = str(verified.laptop_id)
-    latest: dict[str, dict] = {}
-    lines = 0
-    loads = json.loads
-    try:
-        for _number, line in verified.numbered_lines():
-            record = loads(line.decode("utf-8"))
-            if not _usual(record, laptop):
-                return None
-            lines += 1
-            ident = record["id"]
-            seen = latest.get(ident)
-            if seen is None or record["version"] > seen["version"]:
-                latest[ident] = record
-    except (ValueError, RecursionError):  # not UTF-8 or not JSON: Python names the problem
+    parsed = _parsed(verified)
+    if parsed is None:
         return None
+    latest, lines = parsed
+    laptop = str(verified.laptop_id)
     ids = list(latest)
     held: dict[str, tuple] = {}
     for start in range(0, len(ids), _CHUNK):
@@ -400,11 +389,12 @@ def _merge_copied(
         *zip(CHILD_TABLES, children, strict=True),
     ):
         if rows:
-            _copy(connection, cursor, table, rows)
+            copy_rows(connection, cursor, table, rows)
     return counts, lines
 
 
-def _copy(connection: Connection, cursor, table, rows: list[tuple]) -> None:
+def copy_rows(connection: Connection, cursor, table, rows: list[tuple]) -> None:
+    """COPY ``rows`` into ``table`` (psycopg); bad values raise SQLAlchemy's DataError."""
     statement = f"COPY {table.name} ({', '.join(c.name for c in table.columns)}) FROM STDIN"
     try:
         with cursor.copy(statement) as copy:
