@@ -1,12 +1,17 @@
 """A zip writer whose members are deflated in blocks on several threads, as pigz does.
 
-:mod:`zipfile` deflates a member on the thread that writes it, one block after another;
-deflating the JSON lines was most of an export's time. Here each member's text is cut
-into blocks of :data:`BLOCK` bytes and each block is deflated on a worker thread (zlib
-releases the GIL), with the 32 KiB before it as a preset dictionary. Every block but the
-last ends with a sync flush, on a byte boundary, so the blocks joined in order are one
-ordinary raw deflate stream: any unzip reads it, and it is within about 0.1 % of the size
-one pass would make.
+:mod:`zipfile` deflates a member with zlib on the thread that writes it, one block after
+another; deflating the JSON lines was most of an export's time. Here each member's text
+is cut into blocks of :data:`BLOCK` bytes and each block is deflated on a worker thread,
+with the 32 KiB before it as a preset dictionary. Every block but the last ends with a
+sync flush, on a byte boundary, so the blocks joined in order are one ordinary raw
+deflate stream: any unzip reads it, and it is within about 0.1 % of the size one pass
+would make.
+
+The deflating is ISA-L's (Intel's Intelligent Storage Acceleration Library, through the
+``isal`` package), which writes the same deflate format as zlib. On 100,000 engagements'
+JSON lines its level 2 took 1.2–2 s of CPU against zlib level 6's 4.5–6.8 s, for a
+stream 22 % larger (15.3 % of the text instead of 12.5 %).
 
 The zip written is the plain kind (no zip64, no data descriptors): each member and the
 whole file must stay under 4 GiB, which a bundle's limits already require.
@@ -22,6 +27,8 @@ import struct
 import zlib
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
+
+from isal import isal_zlib
 
 BLOCK = 1 << 20  # bytes of text per deflated block
 WINDOW = 1 << 15  # deflate's window: the dictionary each block starts with
@@ -42,11 +49,11 @@ class ZipTooLargeError(ValueError):
 
 def _deflate(block: bytes, dictionary: bytes, level: int, last: bool) -> bytes:
     if dictionary:
-        compressor = zlib.compressobj(level, zlib.DEFLATED, -15, zdict=dictionary)
+        compressor = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15, zdict=dictionary)
     else:
-        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+        compressor = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15)
     return compressor.compress(block) + compressor.flush(
-        zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH
+        isal_zlib.Z_FINISH if last else isal_zlib.Z_SYNC_FLUSH
     )
 
 
@@ -56,51 +63,78 @@ def workers() -> int:
 
 
 class DeflatedMember:
-    """One member's text, hashed (SHA-256, CRC-32) and deflated as it is written."""
+    """One member's text, hashed (SHA-256, CRC-32) and deflated as it is written.
 
-    def __init__(self, name: str, pool: ThreadPoolExecutor, level: int, ahead: int) -> None:
+    Text is neither copied nor hashed on the writing thread: each block goes to the
+    deflating threads and, in order, to one thread that hashes (hashlib and zlib release
+    the GIL), so reading the next records overlaps both.
+    """
+
+    def __init__(
+        self, name: str, pool: ThreadPoolExecutor, digests: ThreadPoolExecutor, level: int,
+        ahead: int,
+    ) -> None:  # fmt: skip
         self.name = name
         self.sha = hashlib.sha256()
         self.crc = 0
         self.size = 0
         self._pool = pool
+        self._digests = digests  # one thread: blocks are hashed in the order written
         self._level = level
-        self._text = bytearray()
+        self._waiting: list[bytes | memoryview] = []  # text not yet a block
+        self._waiting_size = 0
         self._dictionary = b""
         self._pending: deque[Future[bytes]] = deque()
+        self._hashing: deque[Future[None]] = deque()
         self._ahead = ahead  # blocks in flight before a write waits
         self._parts: list[bytes] = []
         self._closed = False
 
     def write(self, data: bytes) -> None:
-        """Add ``data`` to the member."""
-        self.sha.update(data)
-        self.crc = zlib.crc32(data, self.crc)
+        """Add ``data`` to the member (kept, not copied: it must not change after)."""
+        if not data:
+            return
         self.size += len(data)
-        self._text += data
-        if len(self._text) >= BLOCK:
-            whole = len(self._text) - len(self._text) % BLOCK
-            for start in range(0, whole, BLOCK):
-                self._submit(bytes(self._text[start : start + BLOCK]), last=False)
-            del self._text[:whole]
+        view = memoryview(data)
+        # A long write is cut into blocks of BLOCK bytes (views, not copies).
+        for start in range(0, len(view), BLOCK):
+            piece = view[start : start + BLOCK]
+            self._waiting.append(piece)
+            self._waiting_size += len(piece)
+            if self._waiting_size >= BLOCK:
+                self._flush(last=False)
 
-    def _submit(self, block: bytes, last: bool) -> None:
+    def _flush(self, last: bool) -> None:
+        waiting = self._waiting
+        block = waiting[0] if len(waiting) == 1 else b"".join(waiting)
+        self._waiting, self._waiting_size = [], 0
+        self._hashing.append(self._digests.submit(self._digest, block))
         self._pending.append(
             self._pool.submit(_deflate, block, self._dictionary, self._level, last)
         )
-        self._dictionary = (self._dictionary + block)[-WINDOW:]
+        if len(block) >= WINDOW:
+            self._dictionary = bytes(block[-WINDOW:])
+        else:
+            self._dictionary = (self._dictionary + bytes(block))[-WINDOW:]
         while len(self._pending) > self._ahead:
             self._parts.append(self._pending.popleft().result())
+        while len(self._hashing) > self._ahead:
+            self._hashing.popleft().result()
+
+    def _digest(self, block: bytes | memoryview) -> None:
+        self.sha.update(block)
+        self.crc = zlib.crc32(block, self.crc)
 
     def close(self) -> None:
         """Deflate what is left and wait for every block."""
         if self._closed:
             return
         self._closed = True
-        self._submit(bytes(self._text), last=True)
-        self._text = bytearray()
+        self._flush(last=True)
         while self._pending:
             self._parts.append(self._pending.popleft().result())
+        while self._hashing:
+            self._hashing.popleft().result()
 
     @property
     def parts(self) -> list[bytes]:
@@ -115,6 +149,7 @@ class ZipWriter:
         self._level = level
         self._threads = workers()
         self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="deflate")
+        self._digests = ThreadPoolExecutor(1, thread_name_prefix="digest")
         self._members: list[DeflatedMember] = []
         self._time = (when.hour << 11) | (when.minute << 5) | (when.second // 2)
         self._date = ((max(when.year, 1980) - 1980) << 9) | (when.month << 5) | when.day
@@ -128,10 +163,11 @@ class ZipWriter:
     def shutdown(self) -> None:
         """Stop the worker threads (blocks not yet started are dropped)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._digests.shutdown(wait=True, cancel_futures=True)
 
     def member(self, name: str) -> DeflatedMember:
         """A new member, written in the order the members were made."""
-        made = DeflatedMember(name, self._pool, self._level, ahead=2 * self._threads)
+        made = DeflatedMember(name, self._pool, self._digests, self._level, ahead=2 * self._threads)
         self._members.append(made)
         return made
 
