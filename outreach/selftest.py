@@ -132,6 +132,42 @@ def check_translations() -> str:
     return ", ".join(codes)
 
 
+def check_bundle() -> str:
+    """A bundle to HQ is written (deflated, signed, encrypted) and read back."""
+    import uuid
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from outreach.exchange.bundle import read_bundle, write_bundle
+    from outreach.exchange.keys import LaptopPublicKey, hq_private_key, init_hq_key
+
+    signing = Ed25519PrivateKey.generate()
+    raw = signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    laptop = LaptopPublicKey(str(uuid.uuid4()), "self-test", raw)
+    # Records alike enough to compress, as engagements do.
+    records = [
+        {"id": str(uuid.uuid4()), "version": 1, "laptop_id": laptop.laptop_id,
+         "tombstone": True, "deleted_at": "2026-01-01T00:00:00"}
+        for _ in range(2000)
+    ]  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="outreach-selftest-") as folder:
+        hq_public, _made = init_hq_key(Path(folder) / "hq")
+        path = Path(folder) / "self-test.bundle"
+        write_bundle(path, records, laptop=laptop, signing_key=signing, hq_key=hq_public,
+                     full=True, since=None, app_version="self-test")  # fmt: skip
+        verified = read_bundle(path, hq_private_key(Path(folder) / "hq"), lambda _id: laptop)
+        read = len(verified.records)
+        size = path.stat().st_size
+    if read != len(records):
+        raise RuntimeError(
+            _("The bundle held {read} records, not {written}.").format(
+                read=read, written=len(records)
+            )
+        )
+    return _("records: {records}; size: {size} KB").format(records=read, size=size // 1024)
+
+
 def core_checks() -> Iterator[tuple[str, Callable[[], str]]]:
     """The checks that need no window, by name, in the order they run."""
     yield _("advice content"), check_content
@@ -140,3 +176,4 @@ def core_checks() -> Iterator[tuple[str, Callable[[], str]]]:
     for lang in SCRIPT_LANGUAGES:
         yield _("leaflet in {lang}").format(lang=lang), lambda lang=lang: check_leaflet(lang)
     yield _("database migrations"), check_migrations
+    yield _("bundle to HQ"), check_bundle

@@ -26,6 +26,7 @@ def test_self_test_json_reports_every_check_green_without_a_display(tmp_path):
     assert report["ok"] is True and report["failed"] == 0
     assert report["passed"] == len(names) >= 4 + len(SCRIPT_LANGUAGES)
     assert "main window" in names and "database migrations" in names
+    assert "bundle to HQ" in names
     assert [n for n in names if n.startswith("leaflet in ")] == [
         f"leaflet in {lang}" for lang in SCRIPT_LANGUAGES
     ]
