@@ -35,6 +35,8 @@ from outreach.ui.advice_models import ALL_STRANDS, STRAND_ROLE, StrandTreeModel,
 ALL_AUDIENCES = ""
 SEARCH_DELAY_MS = 120
 TEXT_MARGIN = 14
+#: The language picker's minimum width, in characters.
+LANGUAGE_COMBO_CHARS = 16
 
 
 class TopicView(QWidget):
@@ -54,6 +56,14 @@ class TopicView(QWidget):
     def _build(self) -> None:
         self.language_label = QLabel()
         self.language_combo = QComboBox()
+        # Sized by a length, not by measuring every entry: the entries are in Arabic,
+        # Bengali, Gurmukhi, Urdu… and measuring them loads a fallback font for each script
+        # before the first paint. The row stretches the combo wider than this anyway; the
+        # list, when opened, still fits its entries.
+        self.language_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.language_combo.setMinimumContentsLength(LANGUAGE_COMBO_CHARS)
         self.language_label.setBuddy(self.language_combo)
         self.english_check = QCheckBox()
         self.english_check.setChecked(self._settings.settings.show_english_alongside)
