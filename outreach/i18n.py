@@ -153,6 +153,8 @@ def babel_locale(code: str) -> babel.Locale:
 
 def is_rtl(code: str) -> bool:
     """True when the language is written right to left."""
+    if normalise_code(code).split("_")[0] == SOURCE_LANGUAGE:
+        return False  # English: no need to load CLDR's locale data to know it (start-up)
     try:
         return babel_locale(code).text_direction == "rtl"
     except (ValueError, babel.UnknownLocaleError):
@@ -204,6 +206,10 @@ def format_date(value: dt.date, fmt: str = "medium", lang: str | None = None) ->
 
 def format_number(value: float, lang: str | None = None) -> str:
     """A number with the UI (or given) language's separators and digits."""
+    if type(value) is int and 0 <= value < 1000:
+        # Written the same in every locale (Babel uses Latin digits, and no grouping below
+        # a thousand); spares loading CLDR's locale data for the status bar at start-up.
+        return str(value)
     from babel import numbers as babel_numbers
 
     return babel_numbers.format_decimal(value, locale=babel_locale(lang or _current_code))
