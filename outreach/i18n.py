@@ -19,10 +19,12 @@ import threading
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-
-import babel
+from typing import TYPE_CHECKING
 
 from outreach.paths import translations_dir
+
+if TYPE_CHECKING:
+    import babel
 
 DOMAIN = "outreach"
 SOURCE_LANGUAGE = "en"
@@ -147,7 +149,13 @@ def format_locale(code: str) -> str:
 
 @cache
 def babel_locale(code: str) -> babel.Locale:
-    """The Babel locale for a project language code (British English for ``en``)."""
+    """The Babel locale for a project language code (British English for ``en``).
+
+    Babel is imported here, on first use: it pulls in ``decimal`` and its plural rules,
+    which the first window does not need (language names come from the content cache).
+    """
+    import babel
+
     return babel.Locale.parse(format_locale(code))
 
 
@@ -155,6 +163,8 @@ def is_rtl(code: str) -> bool:
     """True when the language is written right to left."""
     if normalise_code(code).split("_")[0] == SOURCE_LANGUAGE:
         return False  # English: no need to load CLDR's locale data to know it (start-up)
+    import babel
+
     try:
         return babel_locale(code).text_direction == "rtl"
     except (ValueError, babel.UnknownLocaleError):
@@ -184,6 +194,8 @@ def language_name(code: str, in_language: str | None = None) -> str:
 
 
 def _cldr_language_name(code: str, in_language: str) -> str:
+    import babel
+
     display = babel_locale(in_language)
     try:
         name = babel.Locale.parse(code).get_display_name(display) or code

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from outreach.advice import AdviceLibrary, Topic
 from outreach.advice.model import SOURCE_LANG, Status
-from outreach.advice.render import topic_html
 from outreach.i18n import (
     _,
     format_date,
@@ -194,6 +193,8 @@ class TopicView(QWidget):
             )
             self.marks_label.hide()
             return
+        from outreach.advice.render import topic_html  # html's tables: not before a topic
+
         shown = lang if topic.text(lang) else SOURCE_LANG
         direction = (
             Qt.LayoutDirection.RightToLeft if is_rtl(shown) else Qt.LayoutDirection.LeftToRight
