@@ -19,10 +19,12 @@ import threading
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-
-import babel
+from typing import TYPE_CHECKING
 
 from outreach.paths import translations_dir
+
+if TYPE_CHECKING:
+    import babel
 
 DOMAIN = "outreach"
 SOURCE_LANGUAGE = "en"
@@ -147,12 +149,22 @@ def format_locale(code: str) -> str:
 
 @cache
 def babel_locale(code: str) -> babel.Locale:
-    """The Babel locale for a project language code (British English for ``en``)."""
+    """The Babel locale for a project language code (British English for ``en``).
+
+    Babel is imported here, on first use: it pulls in ``decimal`` and its plural rules,
+    which the first window does not need (language names come from the content cache).
+    """
+    import babel
+
     return babel.Locale.parse(format_locale(code))
 
 
 def is_rtl(code: str) -> bool:
     """True when the language is written right to left."""
+    if normalise_code(code).split("_")[0] == SOURCE_LANGUAGE:
+        return False  # English: no need to load CLDR's locale data to know it (start-up)
+    import babel
+
     try:
         return babel_locale(code).text_direction == "rtl"
     except (ValueError, babel.UnknownLocaleError):
@@ -182,6 +194,8 @@ def language_name(code: str, in_language: str | None = None) -> str:
 
 
 def _cldr_language_name(code: str, in_language: str) -> str:
+    import babel
+
     display = babel_locale(in_language)
     try:
         name = babel.Locale.parse(code).get_display_name(display) or code
@@ -204,6 +218,10 @@ def format_date(value: dt.date, fmt: str = "medium", lang: str | None = None) ->
 
 def format_number(value: float, lang: str | None = None) -> str:
     """A number with the UI (or given) language's separators and digits."""
+    if type(value) is int and 0 <= value < 1000:
+        # Written the same in every locale (Babel uses Latin digits, and no grouping below
+        # a thousand); spares loading CLDR's locale data for the status bar at start-up.
+        return str(value)
     from babel import numbers as babel_numbers
 
     return babel_numbers.format_decimal(value, locale=babel_locale(lang or _current_code))

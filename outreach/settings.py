@@ -14,8 +14,6 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from outreach.i18n import _
 
 SETTINGS_FILE = "settings.toml"
@@ -148,6 +146,8 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
 def save_settings(folder: Path, settings: Settings) -> Path:
     """Save ``settings`` safely into ``folder``; returns the file written."""
     path = folder / SETTINGS_FILE
+    import tomli_w  # only to save: the app starts by reading
+
     atomic_write_bytes(path, tomli_w.dumps(settings.to_dict()).encode("utf-8"))
     return path
 

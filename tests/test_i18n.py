@@ -110,6 +110,26 @@ def test_locale_formatting_and_direction():
     assert i18n.language_name("bn", "en") == "Bangla"
 
 
+def test_the_start_up_shortcuts_agree_with_babel():
+    """Small whole numbers and English's direction skip CLDR's data: the same answers."""
+    from babel import numbers
+    from babel.localedata import locale_identifiers
+
+    from outreach.advice import load_library
+
+    languages = {*i18n.available_ui_languages(), *load_library().languages}
+    for lang in languages:
+        babel_locale = i18n.babel_locale(lang)
+        for n in (*range(0, 1000), 1000, 12345, -1, 2.5):
+            expected = numbers.format_decimal(n, locale=babel_locale)
+            assert i18n.format_number(n, lang=lang) == expected, (lang, n)
+    english = [code for code in locale_identifiers() if code.split("_")[0] == "en"]
+    assert "en_GB" in english
+    for code in english:
+        assert i18n.babel_locale(code).text_direction == "ltr", code
+        assert not i18n.is_rtl(code)
+
+
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parent.parent.name)
 def test_no_accelerator_splits_a_letter_from_its_vowel_sign(path):
     """Qt underlines the accelerator as a run of its own, so a letter marked with ``&``

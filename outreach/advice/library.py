@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from outreach import __version__, i18n
 from outreach.advice.loader import Content, Labels, english_labels_hash, load_content
@@ -23,9 +24,11 @@ from outreach.advice.model import (
     Theme,
     Topic,
 )
-from outreach.advice.search import SearchHit, SearchIndex
 from outreach.paths import resources_dir
 from outreach.settings import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from outreach.advice.search import SearchHit, SearchIndex
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,9 @@ class AdviceLibrary:
     # -- search and reports ----------------------------------------------------------
     @cached_property
     def _index(self) -> SearchIndex:
+        # Imported on first search: sqlite3 and the folding tables are not needed to start.
+        from outreach.advice.search import SearchIndex
+
         return SearchIndex(self._content.topics.values(), self._serialized_index)
 
     def search(self, text: str, lang: str | None = None, limit: int = 50) -> list[SearchHit]:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from outreach.advice import AdviceLibrary, Topic
 from outreach.advice.model import SOURCE_LANG, Status
-from outreach.advice.render import topic_html
 from outreach.i18n import (
     _,
     format_date,
@@ -35,6 +34,8 @@ from outreach.ui.advice_models import ALL_STRANDS, STRAND_ROLE, StrandTreeModel,
 ALL_AUDIENCES = ""
 SEARCH_DELAY_MS = 120
 TEXT_MARGIN = 14
+#: The language picker's minimum width, in characters.
+LANGUAGE_COMBO_CHARS = 16
 
 
 class TopicView(QWidget):
@@ -54,6 +55,14 @@ class TopicView(QWidget):
     def _build(self) -> None:
         self.language_label = QLabel()
         self.language_combo = QComboBox()
+        # Sized by a length, not by measuring every entry: the entries are in Arabic,
+        # Bengali, Gurmukhi, Urdu… and measuring them loads a fallback font for each script
+        # before the first paint. The row stretches the combo wider than this anyway; the
+        # list, when opened, still fits its entries.
+        self.language_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.language_combo.setMinimumContentsLength(LANGUAGE_COMBO_CHARS)
         self.language_label.setBuddy(self.language_combo)
         self.english_check = QCheckBox()
         self.english_check.setChecked(self._settings.settings.show_english_alongside)
@@ -184,6 +193,8 @@ class TopicView(QWidget):
             )
             self.marks_label.hide()
             return
+        from outreach.advice.render import topic_html  # html's tables: not before a topic
+
         shown = lang if topic.text(lang) else SOURCE_LANG
         direction = (
             Qt.LayoutDirection.RightToLeft if is_rtl(shown) else Qt.LayoutDirection.LeftToRight

@@ -99,12 +99,14 @@ class TopicListModel(QAbstractListModel):
         topic = self.topic_at(index.row()) if index.isValid() else None
         if topic is None:
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            # No marks here: they are for the accessible text and the tooltip, and working
+            # them out formats dates (Babel's date module and locale data) on first paint.
+            return (topic.text(_display_lang(self._library)) or topic.english).title
+        if role == Qt.ItemDataRole.AccessibleTextRole:
             text = topic.text(_display_lang(self._library)) or topic.english
             marks = self._marks(topic)
-            if role == Qt.ItemDataRole.AccessibleTextRole and marks:
-                return f"{text.title} ({'; '.join(marks)})"
-            return text.title
+            return f"{text.title} ({'; '.join(marks)})" if marks else text.title
         if role == Qt.ItemDataRole.ToolTipRole:
             text = topic.text(_display_lang(self._library)) or topic.english
             return "\n".join([text.summary, *self._marks(topic)])

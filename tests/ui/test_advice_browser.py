@@ -123,3 +123,31 @@ def test_switch_ui_to_arabic_lays_out_right_to_left(window, qtbot):
     assert window.advice_browser.audience_combo.itemText(0) == "Wszyscy odbiorcy"
     window.apply_settings(Settings(ui_language="en"))
     assert window.file_menu.title() == "&File"
+
+
+def test_list_text_is_the_title_and_the_accessible_text_carries_the_marks(window, ui_library):
+    """The list paints titles alone; screen readers still hear the marks (and tooltips)."""
+    topic = ui_library.overdue_topics()[0]
+    model = window.advice_browser.topic_model
+    index = model.index(model.row_of(topic.id))
+    assert index.data(Qt.ItemDataRole.DisplayRole) == topic.english.title
+    spoken = index.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken.startswith(topic.english.title) and "Review overdue" in spoken
+    assert "Review overdue" in index.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_language_picker_is_not_measured_but_still_fits_its_entries(window, ui_library):
+    """The picker's size no longer comes from its entries (their scripts' fonts would load
+    before the first paint), yet in the window as it opens every entry fits, unclipped."""
+    combo = window.advice_browser.topic_view.language_combo
+    assert [combo.itemData(i) for i in range(combo.count())] == list(ui_library.languages)
+    metrics = combo.fontMetrics()
+    widest = max(metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    assert combo.width() > widest
+    combo.showPopup()
+    try:
+        assert combo.view().width() > widest
+    finally:
+        combo.hidePopup()
+    combo.setCurrentIndex(combo.findData("ur"))
+    assert combo.currentText().startswith("اردو")

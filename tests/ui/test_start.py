@@ -7,8 +7,9 @@ import os
 import subprocess
 import sys
 
+from outreach.advice import load_library
 from outreach.storage.database import DB_FILE, current_revision, head_revision
-from outreach.ui.app import start
+from outreach.ui.app import CACHE_FOLDER, start
 
 
 def test_start_shows_the_advice_browser_and_opens_the_database(qtbot, tmp_path):
@@ -56,7 +57,9 @@ def test_a_damaged_survey_checklist_is_named_and_advice_still_works(
 
 # What the window must not wait for: the records' storage, leaflets, export and HQ.
 HEAVY = ("sqlalchemy", "alembic", "reportlab", "cryptography", "openpyxl", "sqlcipher3",
-         "PySide6.QtPrintSupport", "outreach.ui.settings_dialog")  # fmt: skip
+         "PySide6.QtPrintSupport", "outreach.ui.settings_dialog",
+         # nor for what only a search, a shown topic or a formatted date needs
+         "babel", "decimal", "sqlite3", "html", "outreach.advice.search")  # fmt: skip
 PROBE = """
 import json, sys
 from PySide6.QtWidgets import QApplication
@@ -74,6 +77,9 @@ print(json.dumps(shown))
 
 def test_the_window_shows_before_the_heavy_libraries_are_imported(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    # As at every start but the first: the content cache is filled (filling it builds the
+    # search index and asks Babel for the language names).
+    load_library(cache_dir=tmp_path / CACHE_FOLDER)
     for encrypted in (False, True):
         if encrypted:
             from outreach.security.vault import set_passphrase
