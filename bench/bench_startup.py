@@ -51,8 +51,9 @@ APP_COUNTED = """
 import os, sys
 import outreach.ui.app as app_module
 import outreach.ui.idle as idle_module
+import outreach.ui.main_window as window_module
 from PySide6.QtWidgets import QApplication
-app_module.RECORDS_DELAY_MS = idle_module.WATCH_DELAY_MS = 10**8
+app_module.RECORDS_DELAY_MS = idle_module.WATCH_DELAY_MS = window_module.AFTER_PAINT_MS = 10**8
 app, window, opener = app_module.start(sys.argv[1])
 QApplication.processEvents()
 os._exit(0)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -85,7 +86,7 @@ class TopicView(QWidget):
         self.content_view.setOpenLinks(False)
         self.english_view = QTextBrowser()
         self.english_view.setOpenLinks(False)
-        self.text_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.text_splitter = QSplitter()  # horizontal
         self.text_splitter.addWidget(self.content_view)
         self.text_splitter.addWidget(self.english_view)
         self.text_splitter.setChildrenCollapsible(False)
@@ -197,14 +198,16 @@ class TopicView(QWidget):
 
         shown = lang if topic.text(lang) else SOURCE_LANG
         direction = (
-            Qt.LayoutDirection.RightToLeft if is_rtl(shown) else Qt.LayoutDirection.LeftToRight
+            QtCore.Qt.LayoutDirection.RightToLeft
+            if is_rtl(shown)
+            else QtCore.Qt.LayoutDirection.LeftToRight
         )
         self.content_view.setLayoutDirection(direction)
         self.content_view.setHtml(topic_html(self._library, topic, lang))
         # Room at the edges: Nastaliq and other scripts draw beyond their advance width.
         self.content_view.document().setDocumentMargin(TEXT_MARGIN)
         if side_by_side:
-            self.english_view.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+            self.english_view.setLayoutDirection(QtCore.Qt.LayoutDirection.LeftToRight)
             self.english_view.setHtml(topic_html(self._library, topic, SOURCE_LANG))
             self.english_view.document().setDocumentMargin(TEXT_MARGIN)
         marks = self.marks()
@@ -276,7 +279,7 @@ class AdviceBrowser(QWidget):
 
         self.topic_view = TopicView(self._library, self._settings)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter()  # horizontal
         for widget in (left, middle, self.topic_view):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(0, 2)
@@ -348,7 +351,7 @@ class AdviceBrowser(QWidget):
         return self._library
 
     def focus_search(self) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
 
     def current_strand(self) -> str:

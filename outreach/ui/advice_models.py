@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication
 
@@ -16,8 +16,12 @@ from outreach.i18n import _, format_date, ngettext, ui_language
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
 
-STRAND_ROLE = Qt.ItemDataRole.UserRole + 1
-TOPIC_ROLE = Qt.ItemDataRole.UserRole + 2
+# Qt.ItemDataRole's values, as plain numbers: the first use of ``Qt`` makes PySide build
+# all 1,195 enum members of that namespace in Python, a tenth of the work to the first
+# painted window. tests/ui/test_start.py checks the numbers against Qt's.
+DISPLAY_ROLE, DECORATION_ROLE, TOOLTIP_ROLE, ACCESSIBLE_TEXT_ROLE, USER_ROLE = 0, 1, 3, 11, 256
+STRAND_ROLE = USER_ROLE + 1
+TOPIC_ROLE = USER_ROLE + 2
 ALL_STRANDS = "__all__"
 
 
@@ -93,24 +97,22 @@ class TopicListModel(QAbstractListModel):
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._topics)
 
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY_ROLE):
         topic = self.topic_at(index.row()) if index.isValid() else None
         if topic is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             # No marks here: they are for the accessible text and the tooltip, and working
             # them out formats dates (Babel's date module and locale data) on first paint.
             return (topic.text(_display_lang(self._library)) or topic.english).title
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == ACCESSIBLE_TEXT_ROLE:
             text = topic.text(_display_lang(self._library)) or topic.english
             marks = self._marks(topic)
             return f"{text.title} ({'; '.join(marks)})" if marks else text.title
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             text = topic.text(_display_lang(self._library)) or topic.english
             return "\n".join([text.summary, *self._marks(topic)])
-        if role == Qt.ItemDataRole.DecorationRole and topic.review_overdue(self._today):
+        if role == DECORATION_ROLE and topic.review_overdue(self._today):
             return self.warning_icon()
         if role == TOPIC_ROLE:
             return topic.id

@@ -8,7 +8,7 @@ translations and sets the whole application's layout direction.
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 
 from outreach import i18n
@@ -23,6 +23,7 @@ class LanguageNotifier(QObject):
         super().__init__(app)
         self._app = app
         self._qt_translator: QTranslator | None = None
+        self._direction_set = False
         i18n.add_language_listener(self._on_language_changed)
         self.destroyed.connect(lambda: i18n.remove_language_listener(self._on_language_changed))
         self._apply(i18n.ui_language())
@@ -45,10 +46,16 @@ class LanguageNotifier(QObject):
         self.changed.emit(code)
 
     def _apply(self, code: str) -> None:
-        direction = (
-            Qt.LayoutDirection.RightToLeft if i18n.is_rtl(code) else Qt.LayoutDirection.LeftToRight
-        )
-        self._app.setLayoutDirection(direction)
+        rtl = i18n.is_rtl(code)
+        # Left to right is Qt's own default: until a right-to-left language has been set,
+        # ``Qt`` (whose first use builds 1,195 enum members in Python) is left alone.
+        if rtl or self._direction_set:
+            from PySide6.QtCore import Qt
+
+            self._app.setLayoutDirection(
+                Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+            )
+            self._direction_set = True
         QLocale.setDefault(QLocale(i18n.format_locale(code)))
         if self._qt_translator is not None:
             self._app.removeTranslator(self._qt_translator)

@@ -120,6 +120,9 @@ def test_it_locks_itself_when_idle_and_on_its_shortcut(qtbot, window):
     shortcuts = {a.shortcut().toString() for a in window.findChildren(type(window.lock_action))}
     assert window.lock_action.shortcut() == QKeySequence("Ctrl+Shift+L")
     assert "Ctrl+L" not in {window.lock_action.shortcut().toString()} and shortcuts
+    # set once the window has shown: it works in dialogs and public mode too
+    application_wide = Qt.ShortcutContext.ApplicationShortcut
+    qtbot.waitUntil(lambda: window.lock_action.shortcutContext() == application_wide)
     window.lock_action.trigger()
     assert window.locked
     assert window.try_unlock(PASS)

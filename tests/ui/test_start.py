@@ -62,16 +62,22 @@ HEAVY = ("sqlalchemy", "alembic", "reportlab", "cryptography", "openpyxl", "sqlc
          "babel", "decimal", "sqlite3", "html", "outreach.advice.search")  # fmt: skip
 PROBE = """
 import json, sys
+import PySide6.QtCore
 from PySide6.QtWidgets import QApplication
-from outreach.ui.app import start
-app, window, opener = start(sys.argv[1])
+import outreach.ui.app as app_module
+import outreach.ui.idle as idle_module
+import outreach.ui.main_window as window_module
+app_module.RECORDS_DELAY_MS = idle_module.WATCH_DELAY_MS = window_module.AFTER_PAINT_MS = 10**8
+app, window, opener = app_module.start(sys.argv[1])
 assert window.isVisible()
 # Checked as start() returns with the window shown: the database opener's timer has not
 # run yet (no event loop), so whatever is loaded here was loaded on the way to the window.
 shown = sorted(({m.split(".")[0] for m in sys.modules} | set(sys.modules)) & set(sys.argv[2:]))
 QApplication.processEvents()
+# PySide builds the 1,195 enum members of Qt's namespace in Python on its first use.
+qt_namespace = "Qt" in vars(PySide6.QtCore)
 opener.wait()
-print(json.dumps(shown))
+print(json.dumps([shown, qt_namespace]))
 """
 
 
@@ -89,4 +95,18 @@ def test_the_window_shows_before_the_heavy_libraries_are_imported(tmp_path):
             [sys.executable, "-c", PROBE, str(tmp_path), *HEAVY],
             capture_output=True, text=True, env=env, timeout=120, check=True,
         )  # fmt: skip
-        assert json.loads(out.stdout.splitlines()[-1]) == [], (encrypted, out.stderr[-2000:])
+        shown, qt_namespace = json.loads(out.stdout.splitlines()[-1])
+        assert shown == [], (encrypted, out.stderr[-2000:])
+        if not encrypted:  # (the lock page is not the usual start: it may use Qt's enums)
+            assert not qt_namespace, "Qt's namespace was used before the window painted"
+
+
+def test_item_roles_are_qts():
+    from PySide6.QtCore import Qt
+
+    from outreach.ui import advice_models as m
+
+    roles = (m.DISPLAY_ROLE, m.DECORATION_ROLE, m.TOOLTIP_ROLE, m.ACCESSIBLE_TEXT_ROLE, m.USER_ROLE)
+    assert roles == (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
+                     Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
+                     Qt.ItemDataRole.UserRole)  # fmt: skip
