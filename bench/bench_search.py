@@ -25,7 +25,7 @@ def main() -> int:
         {
             word
             for topic in library.topics
-            for text in topic.texts.values()
+            for text in topic.all_texts().values()
             for word in query_terms(f"{text.title} {text.summary}")
             if len(word) > 3
         }
@@ -45,7 +45,7 @@ def main() -> int:
         t0 = time.perf_counter()
         library.search(query)
         timings.append((time.perf_counter() - t0) * 1000)
-    texts = sum(len(t.texts) for t in library.topics)
+    texts = sum(len(t.all_texts()) for t in library.topics)
     print(f"{len(library.topics)} topics, {texts} texts in {len(library.languages)} languages")
     print(
         f"content load {1000 * (loaded - started):.0f} ms, index build {1000 * (indexed - loaded):.0f} ms"

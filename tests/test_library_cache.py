@@ -34,3 +34,20 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(content, tmp_path):
     library = load_library(content, cache)
     assert not library.from_cache and library.topic("doorstep-crime")
     assert load_library(content, cache).from_cache
+
+
+def test_translations_from_the_cache_load_when_first_read(content, tmp_path):
+    cache = tmp_path / "cache"
+    fresh = load_library(content, cache)
+    cached = load_library(content, cache)
+    assert cached.from_cache
+    topic = cached.topic("doorstep-crime")
+    assert set(topic.texts) == {"en"}, "translations stay pickled until asked for"
+    assert cached.languages == fresh.languages
+    assert topic.text_languages() == set(fresh.topic("doorstep-crime").texts)
+    assert topic.text("ar") == fresh.topic("doorstep-crime").text("ar")
+    assert "ar" in topic.texts and "bn" not in topic.texts, "one language at a time"
+    assert topic.status("bn") == fresh.topic("doorstep-crime").status("bn")
+    assert topic.text("xx") is None
+    for other in cached.topics:
+        assert other.all_texts() == fresh.topic(other.id).texts

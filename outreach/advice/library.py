@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -17,12 +18,14 @@ from outreach.advice.loader import Content, Labels, english_labels_hash, load_co
 from outreach.advice.model import (
     SOURCE_LANG,
     Contact,
+    PendingTexts,
     Preset,
     Problem,
     Status,
     Strand,
     Theme,
     Topic,
+    TopicText,
 )
 from outreach.paths import resources_dir
 from outreach.settings import atomic_write_bytes
@@ -126,7 +129,7 @@ class AdviceLibrary:
     @cached_property
     def languages(self) -> tuple[str, ...]:
         """Content languages: English, then targets and any language with files."""
-        found = {lang for t in self._content.topics.values() for lang in t.texts}
+        found = {lang for t in self._content.topics.values() for lang in t.text_languages()}
         found |= set(self._content.labels)
         found |= set(self._content.target_languages)
         found.discard(SOURCE_LANG)
@@ -274,11 +277,28 @@ def _fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+def _split_translations(content: Content) -> dict:
+    """The content with English texts only, and each translation pickled on its own."""
+    translations: dict[str, dict[str, TopicText]] = {}
+    topics = {}
+    for topic_id, topic in content.topics.items():
+        for lang, text in topic.all_texts().items():
+            if lang != SOURCE_LANG:
+                translations.setdefault(lang, {})[topic_id] = text
+        topics[topic_id] = dataclasses.replace(topic, texts={SOURCE_LANG: topic.english})
+    blobs = {
+        lang: (pickle.dumps(texts, protocol=pickle.HIGHEST_PROTOCOL), frozenset(texts))
+        for lang, texts in translations.items()
+    }
+    return {"content": dataclasses.replace(content, topics=topics), "translations": blobs}
+
+
 def load_library(root: Path | None = None, cache_dir: Path | None = None) -> AdviceLibrary:
     """Load the advice library from ``root`` (default: the shipped resources).
 
     With ``cache_dir``, the parsed content, its search index and language names are
-    kept there between runs and reused while no content file has changed.
+    kept there between runs and reused while no content file has changed. From the
+    cache, each translation is unpickled when first read (see :class:`PendingTexts`).
     """
     root = root or resources_dir()
     if cache_dir is None:
@@ -290,7 +310,9 @@ def load_library(root: Path | None = None, cache_dir: Path | None = None) -> Adv
             cached = pickle.load(fh)
         if cached["fingerprint"] == fingerprint:
             i18n.preload_language_names(cached["names"])
-            return AdviceLibrary(cached["content"], cached["index"])
+            content = cached["content"]
+            PendingTexts(cached["translations"]).attach(content.topics)
+            return AdviceLibrary(content, cached["index"])
     except Exception:  # a missing, old or damaged cache is rebuilt, never trusted
         pass
     library = AdviceLibrary(load_content(root))
@@ -300,7 +322,7 @@ def load_library(root: Path | None = None, cache_dir: Path | None = None) -> Adv
             i18n.language_name(code, ui)
     payload = {
         "fingerprint": fingerprint,
-        "content": library._content,
+        **_split_translations(library._content),
         "index": library._index.serialize(),
         "names": i18n.language_names(),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -122,9 +123,54 @@ class TopicText:
         return "\n".join([*self.steps, *self.if_it_happens, self.who_can_help])
 
 
+class PendingTexts:
+    """Translations kept pickled until first asked for, shared by a library's topics.
+
+    The start-up cache (outreach/advice/library.py) holds each language's texts apart:
+    the first window needs only English and the UI language, and unpickling every
+    translation took as long as building that window.
+    """
+
+    def __init__(self, blobs: dict[str, tuple[bytes, frozenset[str]]]) -> None:
+        """``blobs``: per language, its pickled ``{topic id: TopicText}`` and those ids."""
+        self._blobs = dict(blobs)
+        self._topics: dict[str, Topic] = {}
+        self._lock = threading.Lock()
+
+    def attach(self, topics: dict[str, Topic]) -> None:
+        self._topics = topics
+        for topic in topics.values():
+            topic._pending = self
+
+    def has(self, topic_id: str, lang: str) -> bool:
+        """Whether ``lang`` still holds a text of that topic, not yet loaded."""
+        entry = self._blobs.get(lang)
+        return entry is not None and topic_id in entry[1]
+
+    def languages_of(self, topic_id: str) -> set[str]:
+        return {lang for lang, (_blob, ids) in list(self._blobs.items()) if topic_id in ids}
+
+    def load(self, lang: str | None = None) -> None:
+        """Put ``lang``'s texts (or all that are left) into their topics."""
+        import pickle
+
+        with self._lock:
+            for code in [lang] if lang is not None else list(self._blobs):
+                entry = self._blobs.get(code)
+                if entry is None:
+                    continue
+                for topic_id, text in pickle.loads(entry[0]).items():
+                    self._topics[topic_id].texts[code] = text
+                del self._blobs[code]
+
+
 @dataclass
 class Topic:
-    """An advice topic with its English source and its translations."""
+    """An advice topic with its English source and its translations.
+
+    ``texts`` may not hold every translation yet (see :class:`PendingTexts`): read them
+    through :meth:`text`, :meth:`status`, :attr:`languages` or :meth:`all_texts`.
+    """
 
     id: str
     strand: str
@@ -134,6 +180,7 @@ class Topic:
     signposts: tuple[str, ...]
     keywords: tuple[str, ...] = ()
     texts: dict[str, TopicText] = field(default_factory=dict)
+    _pending: PendingTexts | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def english(self) -> TopicText:
@@ -141,14 +188,31 @@ class Topic:
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(sorted(self.texts, key=lambda c: (c != SOURCE_LANG, c)))
+        return tuple(sorted(self.all_texts(), key=lambda c: (c != SOURCE_LANG, c)))
+
+    def text_languages(self) -> set[str]:
+        """The languages this topic has a text in, without loading any."""
+        found = set(self.texts)
+        if self._pending is not None:
+            found |= self._pending.languages_of(self.id)
+        return found
+
+    def all_texts(self) -> dict[str, TopicText]:
+        """Every text of the topic, by language."""
+        if self._pending is not None:
+            self._pending.load()
+        return self.texts
 
     def text(self, lang: str) -> TopicText | None:
-        return self.texts.get(lang)
+        text = self.texts.get(lang)
+        if text is None and self._pending is not None and self._pending.has(self.id, lang):
+            self._pending.load(lang)
+            text = self.texts.get(lang)
+        return text
 
     def status(self, lang: str) -> Status:
         """Whether ``lang``'s text is the source, reviewed, a draft, stale or missing."""
-        text = self.texts.get(lang)
+        text = self.text(lang)
         if text is None:
             return Status.MISSING
         if lang == SOURCE_LANG:

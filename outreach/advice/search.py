@@ -49,7 +49,7 @@ class SearchIndex:
         self._titles: dict[tuple[str, str], tuple[str, str]] = {
             (topic.id, lang): (text.title, text.summary)
             for topic in topics
-            for lang, text in topic.texts.items()
+            for lang, text in topic.all_texts().items()
         }
         if serialized is not None:
             self._db.deserialize(serialized)
@@ -61,7 +61,7 @@ class SearchIndex:
         )
         rows = []
         for topic in topics:
-            for lang, text in topic.texts.items():
+            for lang, text in topic.all_texts().items():
                 keywords = " ".join(topic.keywords) if lang == "en" else ""
                 rows.append(
                     (

@@ -76,8 +76,9 @@ shown = sorted(({m.split(".")[0] for m in sys.modules} | set(sys.modules)) & set
 QApplication.processEvents()
 # PySide builds the 1,195 enum members of Qt's namespace in Python on its first use.
 qt_namespace = "Qt" in vars(PySide6.QtCore)
+untranslated = sum(len(t.texts) - 1 for t in window.advice_browser.library.topics)
 opener.wait()
-print(json.dumps([shown, qt_namespace]))
+print(json.dumps([shown, qt_namespace, untranslated]))
 """
 
 
@@ -95,10 +96,11 @@ def test_the_window_shows_before_the_heavy_libraries_are_imported(tmp_path):
             [sys.executable, "-c", PROBE, str(tmp_path), *HEAVY],
             capture_output=True, text=True, env=env, timeout=120, check=True,
         )  # fmt: skip
-        shown, qt_namespace = json.loads(out.stdout.splitlines()[-1])
+        shown, qt_namespace, translations = json.loads(out.stdout.splitlines()[-1])
         assert shown == [], (encrypted, out.stderr[-2000:])
         if not encrypted:  # (the lock page is not the usual start: it may use Qt's enums)
             assert not qt_namespace, "Qt's namespace was used before the window painted"
+            assert translations == 0, "an English start unpickled translations"
 
 
 def test_item_roles_are_qts():
