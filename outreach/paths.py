@@ -52,6 +52,11 @@ def _shipped_resources() -> Path:
     return _shipped("resources")
 
 
+def icons_dir() -> Path:
+    """Folder of the app's icons (always the shipped ones, whatever the content)."""
+    return _shipped_resources() / "icons"
+
+
 @cache
 def translations_dir() -> Path:
     """Folder of the gettext catalogues for the user interface."""

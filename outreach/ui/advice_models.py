@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
-from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 
 from outreach.advice import AdviceLibrary, Topic
 from outreach.advice.model import SOURCE_LANG, Status
 from outreach.i18n import _, format_date, ngettext, ui_language
-
-if TYPE_CHECKING:
-    from PySide6.QtGui import QIcon
+from outreach.paths import icons_dir
 
 # Qt.ItemDataRole's values, as plain numbers: the first use of ``Qt`` makes PySide build
 # all 1,195 enum members of that namespace in Python, a tenth of the work to the first
@@ -119,16 +115,16 @@ class TopicListModel(QAbstractListModel):
         return None
 
     def warning_icon(self) -> QIcon:
-        """The mark of a topic overdue for review, made on first use.
+        """The mark of a topic overdue for review (resources/icons), made on first use.
 
-        QStyle is imported here, not at start-up: PySide builds its hundreds of enum
-        members in Python when the class is first touched.
+        Not the style's standard warning icon: wrapping the style makes PySide build
+        QStyle's enums in Python, which cost 5 % of the start-up.
         """
         if self._warning_icon is None:
-            from PySide6.QtWidgets import QStyle
-
-            style = QApplication.style()
-            self._warning_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            icon = QIcon()
+            for size in (16, 24, 32, 48):
+                icon.addFile(str(icons_dir() / f"review-overdue-{size}.png"))
+            self._warning_icon = icon
         return self._warning_icon
 
     def _marks(self, topic: Topic) -> list[str]:

@@ -108,7 +108,11 @@ def test_overdue_review_is_marked(window, ui_library):
     assert browser.show_topic(overdue[0].id)
     assert any("Review overdue" in m for m in browser.topic_view.marks())
     row = browser.topic_model.row_of(overdue[0].id)
-    assert browser.topic_model.index(row).data(Qt.ItemDataRole.DecorationRole) is not None
+    icon = browser.topic_model.index(row).data(Qt.ItemDataRole.DecorationRole)
+    assert not icon.pixmap(16).isNull() and not icon.pixmap(48).isNull(), "the icon's files load"
+    others = [t for t in ui_library.topics if t not in overdue]
+    plain = browser.topic_model.index(browser.topic_model.row_of(others[0].id))
+    assert plain.data(Qt.ItemDataRole.DecorationRole) is None
 
 
 def test_switch_ui_to_arabic_lays_out_right_to_left(window, qtbot):
