@@ -113,7 +113,7 @@ def set_ui_language(code: str) -> str:
     """Switch the UI language and notify listeners; returns the code actually used."""
     global _current, _current_code
     code = normalise_code(code)
-    if code not in available_ui_languages():
+    if code != SOURCE_LANGUAGE and code not in available_ui_languages():
         code = SOURCE_LANGUAGE
     translations = load_translations(code)
     with _lock:
