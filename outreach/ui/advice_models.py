@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
-from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QGuiApplication, QPixmap, QStandardItem, QStandardItemModel
 
 from outreach.advice import AdviceLibrary, Topic
 from outreach.advice.model import SOURCE_LANG, Status
@@ -114,17 +115,18 @@ class TopicListModel(QAbstractListModel):
             return topic.id
         return None
 
-    def warning_icon(self) -> QIcon:
+    def warning_icon(self) -> QPixmap:
         """The mark of a topic overdue for review (resources/icons), made on first use.
 
-        Not the style's standard warning icon: wrapping the style makes PySide build
-        QStyle's enums in Python, which cost 5 % of the start-up.
+        A pixmap at the screen's pixel ratio, not the style's standard icon: wrapping the
+        style makes PySide build QStyle's enums in Python (5 % of the start-up), and even
+        QIcon's own enums cost 1 ms.
         """
         if self._warning_icon is None:
-            icon = QIcon()
-            for size in (16, 24, 32, 48):
-                icon.addFile(str(icons_dir() / f"review-overdue-{size}.png"))
-            self._warning_icon = icon
+            ratio = min(3, max(1, math.ceil(QGuiApplication.instance().devicePixelRatio())))
+            pixmap = QPixmap(str(icons_dir() / f"review-overdue-{16 * ratio}.png"))
+            pixmap.setDevicePixelRatio(ratio)
+            self._warning_icon = pixmap
         return self._warning_icon
 
     def _marks(self, topic: Topic) -> list[str]:

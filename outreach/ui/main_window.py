@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QTabWidget,
 )
@@ -28,6 +27,8 @@ from outreach.ui.idle import IdleWatcher
 from outreach.ui.language import LanguageNotifier
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
     from outreach.ui.lock import LockPage
 
 LOCK_SHORTCUT = "Ctrl+Shift+L"
@@ -319,6 +320,8 @@ class MainWindow(QMainWindow):
 
     def show_storage_error(self, message: str) -> None:
         """Tell the officer the records database cannot be used; advice still works."""
+        from PySide6.QtWidgets import QMessageBox  # (its enums: not at start-up)
+
         QMessageBox.critical(
             self,
             APP_NAME,
@@ -328,6 +331,8 @@ class MainWindow(QMainWindow):
         )
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             _("About {app}").format(app=APP_NAME),
@@ -443,6 +448,8 @@ class MainWindow(QMainWindow):
 
     def offer_restore(self, error, passphrase: str | None) -> bool:
         """The database is damaged: offer its newest good backup, never a fresh database."""
+        from PySide6.QtWidgets import QMessageBox
+
         from outreach.storage.database import StorageError
 
         good = error.good_backup
@@ -497,6 +504,8 @@ class MainWindow(QMainWindow):
         try:
             self.gate.set_passphrase(new, old)
         except (StorageError, CryptoError) as exc:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, APP_NAME, str(exc))
             return self.try_unlock(old or "") or self._stay_locked()
         return self.try_unlock(new)

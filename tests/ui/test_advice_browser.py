@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 
+from outreach.paths import icons_dir
 from outreach.settings import Settings, load_settings
 from outreach.ui.advice_models import STRAND_ROLE
 
@@ -108,8 +110,11 @@ def test_overdue_review_is_marked(window, ui_library):
     assert browser.show_topic(overdue[0].id)
     assert any("Review overdue" in m for m in browser.topic_view.marks())
     row = browser.topic_model.row_of(overdue[0].id)
-    icon = browser.topic_model.index(row).data(Qt.ItemDataRole.DecorationRole)
-    assert not icon.pixmap(16).isNull() and not icon.pixmap(48).isNull(), "the icon's files load"
+    mark = browser.topic_model.index(row).data(Qt.ItemDataRole.DecorationRole)
+    assert not mark.isNull(), "the icon's file loads"
+    assert mark.deviceIndependentSize().toSize() == QSize(16, 16)
+    for size in (16, 32, 48):
+        assert not QPixmap(str(icons_dir() / f"review-overdue-{size}.png")).isNull()
     others = [t for t in ui_library.topics if t not in overdue]
     plain = browser.topic_model.index(browser.topic_model.row_of(others[0].id))
     assert plain.data(Qt.ItemDataRole.DecorationRole) is None
