@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import os
 import pickle
 import sys
@@ -70,7 +69,6 @@ class AdviceLibrary:
         self._content = content
         self._serialized_index = index
         self.from_cache = index is not None
-        self._labels_hash = english_labels_hash(content)
         order = {s.id: i for i, s in enumerate(content.strands)}
         self._topics = sorted(
             content.topics.values(),
@@ -145,13 +143,14 @@ class AdviceLibrary:
         labels = self._labels(lang)
         if labels is None:
             return Status.MISSING
-        if labels.source_hash != self._labels_hash:
+        if labels.source_hash != self.labels_hash:
             return Status.STALE
         return labels.status
 
-    @property
+    @cached_property
     def labels_hash(self) -> str:
-        return self._labels_hash
+        """Fingerprint of the English labels (worked out when first needed)."""
+        return english_labels_hash(self._content)
 
     def theme_name(self, theme_id: str, lang: str = SOURCE_LANG) -> str:
         labels = self._labels(lang)
@@ -258,21 +257,24 @@ _CODE = ("model.py", "loader.py", "search.py", "textfold.py", "library.py")
 
 
 def _fingerprint(root: Path) -> str:
-    """Changes whenever a content file or the code that reads it changes."""
-    digest = hashlib.sha256(f"{__version__}|{root.resolve()}".encode())
+    """Changes whenever a content file or the code that reads it changes.
+
+    The path, size and modification time of each file, one line each, compared whole
+    with the cached one: no hashing (hashlib loads OpenSSL, a millisecond of every start).
+    """
+    lines = [f"{__version__}|{root.resolve()}"]
     if getattr(sys, "frozen", False):
         # An application bundle has no source files: its executable stands for the code.
-        stat = os.stat(sys.executable)
-        digest.update(f"{sys.executable}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+        code = [Path(sys.executable)]
     else:
         here = Path(__file__).resolve().parent
-        for name in _CODE:
-            digest.update((here / name).read_bytes())
-        digest.update(Path(i18n.__file__).read_bytes())  # language names are cached too
-    # One line per file, hashed at once: the walk is half of a cached start's work
-    # before the window (768 files), so it stays lean.
-    lines = []
+        code = [*(here / name for name in _CODE), Path(i18n.__file__)]  # names are cached too
+    for path in code:
+        stat = path.stat()
+        lines.append(f"{path}|{stat.st_size}|{stat.st_mtime_ns}")
+    files = []
     folders = [os.fspath(root)]
+    prefix = len(folders[0]) + 1
     while folders:
         with os.scandir(folders.pop()) as entries:
             for entry in entries:
@@ -280,10 +282,9 @@ def _fingerprint(root: Path) -> str:
                     folders.append(entry.path)
                 else:
                     stat = entry.stat()
-                    lines.append(f"{entry.path}|{stat.st_size}|{stat.st_mtime_ns}")
-    lines.sort()
-    digest.update("\n".join(lines).encode())
-    return digest.hexdigest()
+                    files.append(f"{entry.path[prefix:]}|{stat.st_size}|{stat.st_mtime_ns}")
+    files.sort()
+    return "\n".join(lines + files)
 
 
 def _split_translations(content: Content) -> dict:

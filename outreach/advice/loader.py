@@ -7,7 +7,6 @@ content owner sees all of them at once; nothing here raises on bad content.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import tomllib
 from collections.abc import Iterable
@@ -268,6 +267,8 @@ def _contact(path: Path, line: int, item: dict[str, Any], report: _Reporter) -> 
 
 def english_labels_hash(content: Content) -> str:
     """Fingerprint of the English strings that ``labels/<lang>.toml`` files translate."""
+    import hashlib  # (OpenSSL: not loaded at start-up)
+
     parts: list[str] = []
     parts += [f"theme:{t.id}:{t.name}" for t in content.themes]
     parts += [f"strand:{s.id}:{s.name}:{s.aim}" for s in content.strands]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -114,6 +113,8 @@ class TopicText:
 
     def content_hash(self) -> str:
         """A short fingerprint of the text, used to spot stale translations."""
+        import hashlib  # (OpenSSL: not loaded at start-up)
+
         parts = [self.title, self.summary, *self.steps, "", *self.if_it_happens, self.who_can_help]
         digest = hashlib.sha256("\n".join(p.strip() for p in parts).encode("utf-8"))
         return digest.hexdigest()[:12]

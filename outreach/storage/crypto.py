@@ -22,9 +22,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from outreach.i18n import _
+from outreach.storage.keyfiles import (  # noqa: F401 (part of this module's interface)
+    KEY_FILE_SUFFIX,
+    SQLITE_MAGIC,
+    is_encrypted,
+    is_plain_sqlite,
+    key_file,
+    pending_key_file,
+)
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-KEY_FILE_SUFFIX = ".kdf"
 KEY_BYTES = 32
 # scrypt cost: 32 MiB of memory and about a tenth of a second per try on the laptops.
 SCRYPT_N = 2**15
@@ -82,15 +88,6 @@ def check_value(key: bytes) -> str:
     return hmac.new(key, b"outreach key check", hashlib.sha256).hexdigest()[:16]
 
 
-def key_file(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + KEY_FILE_SUFFIX)
-
-
-def pending_key_file(db_path: Path) -> Path:
-    """The key file of a passphrase change not finished yet (see :func:`read_key_params`)."""
-    return db_path.with_name(db_path.name + KEY_FILE_SUFFIX + ".new")
-
-
 def read_key_params(db_path: Path, pending: bool = False) -> KeyParams:
     path = pending_key_file(db_path) if pending else key_file(db_path)
     try:
@@ -118,25 +115,6 @@ def write_key_params(db_path: Path, params: KeyParams, pending: bool = False) ->
 
     path = pending_key_file(db_path) if pending else key_file(db_path)
     atomic_write_bytes(path, json.dumps(asdict(params), indent=1).encode("utf-8"))
-
-
-def is_plain_sqlite(path: Path) -> bool:
-    """Whether ``path`` starts like an unencrypted SQLite file."""
-    try:
-        with path.open("rb") as fh:
-            return fh.read(16) == SQLITE_MAGIC
-    except OSError:
-        return False
-
-
-def is_encrypted(path: Path) -> bool:
-    """Whether ``path`` is a (non-empty) encrypted database: not plain and with a key file."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return False
-    has_key_file = key_file(path).exists() or pending_key_file(path).exists()
-    return size > 0 and not is_plain_sqlite(path) and has_key_file
 
 
 def key_literal(key: bytes) -> str:

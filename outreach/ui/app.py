@@ -18,7 +18,7 @@ from outreach.i18n import _, set_ui_language
 from outreach.paths import config_dir, data_dir
 from outreach.settings import SettingsError, SettingsStore
 from outreach.storage import DB_FILE
-from outreach.storage.crypto import is_encrypted
+from outreach.storage.keyfiles import is_encrypted
 from outreach.ui.language import LanguageNotifier
 from outreach.ui.main_window import MainWindow
 

@@ -59,7 +59,9 @@ def test_a_damaged_survey_checklist_is_named_and_advice_still_works(
 HEAVY = ("sqlalchemy", "alembic", "reportlab", "cryptography", "openpyxl", "sqlcipher3",
          "PySide6.QtPrintSupport", "outreach.ui.settings_dialog",
          # nor for what only a search, a shown topic or a formatted date needs
-         "babel", "decimal", "sqlite3", "html", "outreach.advice.search")  # fmt: skip
+         "babel", "decimal", "sqlite3", "html", "outreach.advice.search",
+         # nor for what only hashing or the keys of an encrypted database need
+         "hashlib", "outreach.storage.crypto")  # fmt: skip
 PROBE = """
 import json, sys
 import PySide6.QtCore
