@@ -45,7 +45,7 @@ class RecordsGate:
 
     def has_passphrase(self) -> bool:
         from outreach.storage import DB_FILE
-        from outreach.storage.crypto import is_encrypted
+        from outreach.storage.keyfiles import is_encrypted
 
         return is_encrypted(self.folder / DB_FILE)
 
