@@ -7,10 +7,9 @@ import datetime as dt
 import os
 import pickle
 import sys
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from outreach import __version__, i18n
 from outreach.advice.loader import Content, Labels, english_labels_hash, load_content
@@ -33,8 +32,7 @@ if TYPE_CHECKING:
     from outreach.advice.search import SearchHit, SearchIndex
 
 
-@dataclass(frozen=True)
-class LanguageReport:
+class LanguageReport(NamedTuple):
     """How complete and current one content language is."""
 
     lang: str
