@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from outreach import __version__
 from tests.conftest import replace_in
 
@@ -152,3 +154,24 @@ def test_engagement_show_carries_survey_results(tmp_path: Path):
     assert results["answered"] == 1
     missing = run("engagement", "show", "no-such-id", "--json", "--data-dir", str(tmp_path))
     assert missing.returncode == 1 and "No engagement" in missing.stderr and missing.stdout == ""
+
+
+def test_a_plain_start_opens_the_app_without_building_the_parser(monkeypatch):
+    import outreach.cli as cli
+
+    opened: list[str | None] = []
+    monkeypatch.setattr(cli, "cmd_gui", lambda args: opened.append(args.data_dir) or 0)
+    monkeypatch.setattr(cli, "build_parser", lambda: pytest.fail("the parser was built"))
+    for argv in ([], ["--data-dir", "~/field"], ["--data-dir=~/field"]):
+        assert cli.main(argv) == 0
+    home = str(Path("~/field").expanduser())
+    assert opened == [None, home, home]
+
+
+@pytest.mark.parametrize("argv", [["--data-dir"], ["--data-dir", "-x"]])
+def test_an_odd_start_goes_through_the_parser(argv, capsys):
+    import outreach.cli as cli
+
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2 and "--data-dir" in capsys.readouterr().err
