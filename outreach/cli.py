@@ -986,8 +986,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _plain_start(argv: Sequence[str]) -> tuple[bool, str | None]:
-    """Whether ``argv`` only opens the app (no command; at most ``--data-dir DIR``), and
-    the folder given."""
+    """Whether ``argv`` only opens the app (``gui`` or no command; at most
+    ``--data-dir DIR``), and the folder given."""
+    argv = list(argv)
+    if argv[:1] == ["gui"]:  # as the desktop file starts it
+        argv = argv[1:]
+    elif argv[-1:] == ["gui"] and len(argv) == 3:
+        argv = argv[:-1]
     if not argv:
         return True, None
     if len(argv) == 1 and argv[0].startswith("--data-dir=") and len(argv[0]) > 11:

@@ -162,13 +162,22 @@ def test_a_plain_start_opens_the_app_without_building_the_parser(monkeypatch):
     opened: list[str | None] = []
     monkeypatch.setattr(cli, "cmd_gui", lambda args: opened.append(args.data_dir) or 0)
     monkeypatch.setattr(cli, "build_parser", lambda: pytest.fail("the parser was built"))
-    for argv in ([], ["--data-dir", "~/field"], ["--data-dir=~/field"]):
-        assert cli.main(argv) == 0
     home = str(Path("~/field").expanduser())
-    assert opened == [None, home, home]
+    starts = {
+        (): None,
+        ("gui",): None,
+        ("--data-dir", "~/field"): home,
+        ("--data-dir=~/field",): home,
+        ("gui", "--data-dir", "~/field"): home,
+        ("--data-dir", "~/field", "gui"): home,
+        ("--data-dir", "gui"): "gui",
+    }
+    for argv in starts:
+        assert cli.main(list(argv)) == 0
+    assert opened == list(starts.values())
 
 
-@pytest.mark.parametrize("argv", [["--data-dir"], ["--data-dir", "-x"]])
+@pytest.mark.parametrize("argv", [["--data-dir"], ["--data-dir", "-x"], ["gui", "--data-dir"]])
 def test_an_odd_start_goes_through_the_parser(argv, capsys):
     import outreach.cli as cli
 
