@@ -246,7 +246,6 @@ class AdviceBrowser(QWidget):
         self.strand_tree = QTreeView()
         self.strand_tree.setModel(self.strand_model)
         self.strand_tree.setHeaderHidden(True)
-        self.strand_tree.expandAll()
         self.strand_tree.setUniformRowHeights(True)
 
         left = QWidget()

@@ -23,12 +23,14 @@ ALL_STRANDS = "__all__"
 
 
 class StrandTreeModel(QStandardItemModel):
-    """Themes with their strands beneath; ``STRAND_ROLE`` holds the strand id."""
+    """Themes with their strands beneath; ``STRAND_ROLE`` holds the strand id.
+
+    Empty until :meth:`rebuild`, which the browser calls with each UI language.
+    """
 
     def __init__(self, library: AdviceLibrary, parent=None) -> None:
         super().__init__(parent)
         self._library = library
-        self.rebuild()
 
     def rebuild(self) -> None:
         self.clear()
