@@ -36,7 +36,8 @@ print(time.time())
 """
 
 APP = """
-import sys, time
+import gc, sys, time
+gc.disable()  # as the app's entry points start (outreach/__main__.py, the bundle's)
 from outreach.ui.app import start
 from PySide6.QtWidgets import QApplication
 app, window, opener = start(sys.argv[1])
@@ -48,7 +49,8 @@ opener.wait()
 # The same two starts, ending once the window has painted (for an instruction count).
 BARE_COUNTED = BARE.replace("print(time.time())", "import os; os._exit(0)")
 APP_COUNTED = """
-import os, sys
+import gc, os, sys
+gc.disable()
 import outreach.ui.app as app_module
 import outreach.ui.idle as idle_module
 import outreach.ui.main_window as window_module

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
-from outreach.cli import main
+# No garbage collection while the app starts: outreach.cli.main turns it back on.
+gc.disable()
+
+from outreach.cli import main  # noqa: E402
 
 sys.exit(main())

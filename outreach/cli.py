@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -1013,6 +1014,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         args = SimpleNamespace(data_dir=data_dir, func=cmd_gui)
     else:
+        gc.enable()  # (the entry points turn it off for a start: see run_gui)
         args = build_parser().parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None

@@ -184,3 +184,17 @@ def test_an_odd_start_goes_through_the_parser(argv, capsys):
     with pytest.raises(SystemExit) as exc:
         cli.main(argv)
     assert exc.value.code == 2 and "--data-dir" in capsys.readouterr().err
+
+
+def test_a_command_runs_with_the_garbage_collector_on(capsys):
+    import gc
+
+    import outreach.cli as cli
+
+    gc.disable()  # as the entry points start
+    try:
+        assert cli.main(["advice", "list", "--json"]) == 0
+        assert gc.isenabled(), "only the app's own start runs without it"
+    finally:
+        gc.enable()
+    assert json.loads(capsys.readouterr().out)

@@ -114,3 +114,17 @@ def test_item_roles_are_qts():
     assert roles == (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
                      Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
                      Qt.ItemDataRole.UserRole)  # fmt: skip
+
+
+def test_garbage_collection_resumes_once_the_window_shows():
+    import gc
+
+    from outreach.ui.app import resume_garbage_collection
+
+    gc.disable()
+    try:
+        resume_garbage_collection()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
+        gc.unfreeze()
