@@ -51,3 +51,36 @@ def test_translations_from_the_cache_load_when_first_read(content, tmp_path):
     assert topic.text("xx") is None
     for other in cached.topics:
         assert other.all_texts() == fresh.topic(other.id).texts
+
+
+def test_the_large_parts_are_files_of_their_own_read_when_needed(content, tmp_path):
+    cache = tmp_path / "cache"
+    fresh = load_library(content, cache)
+    parts = sorted(p.name.split(".")[-1] for p in cache.glob("advice-library.*.*"))
+    assert parts == ["index", "texts"]
+    cached = load_library(content, cache)
+    for part in cache.glob("advice-library.*.*"):
+        part.unlink()  # e.g. removed by another start's rebuild: made again from the files
+    assert cached.topic("doorstep-crime").text("ar") == fresh.topic("doorstep-crime").text("ar")
+    assert cached.search("doorstep")[0].topic_id == "doorstep-crime"
+
+
+def test_a_rebuild_leaves_one_set_of_parts(content, tmp_path):
+    cache = tmp_path / "cache"
+    load_library(content, cache)
+    path = content / "advice/topics/burglary-robbery/doorstep-crime.en.md"
+    replace_in(path, "# Doorstep crime and rogue traders", "# Doorstep quokkas and rogue traders")
+    load_library(content, cache)
+    tokens = {p.name.split(".")[1] for p in cache.glob("advice-library.*.*")}
+    assert len(tokens) == 1 and len(list(cache.glob("advice-library.*.*"))) == 2
+    library = load_library(content, cache)
+    assert library.from_cache and library.search("quokkas")[0].topic_id == "doorstep-crime"
+
+
+def test_a_damaged_index_part_is_built_again(content, tmp_path):
+    cache = tmp_path / "cache"
+    load_library(content, cache)
+    cached = load_library(content, cache)
+    (index,) = cache.glob("advice-library.*.index")
+    index.write_bytes(b"not an index" * 100)  # read only now, at the first search
+    assert cached.search("doorstep")[0].topic_id == "doorstep-crime"

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -63,7 +64,11 @@ class LanguageReport(NamedTuple):
 class AdviceLibrary:
     """Read-only view of the advice content, with search and localised names."""
 
-    def __init__(self, content: Content, index: bytes | None = None) -> None:
+    def __init__(
+        self, content: Content, index: bytes | Callable[[], bytes | None] | None = None
+    ) -> None:
+        """``index``: the serialized search index, or what reads it when first searched
+        (None from it: the index is built again from the texts)."""
         self._content = content
         self._serialized_index = index
         self.from_cache = index is not None
@@ -213,7 +218,10 @@ class AdviceLibrary:
         # Imported on first search: sqlite3 and the folding tables are not needed to start.
         from outreach.advice.search import SearchIndex
 
-        return SearchIndex(self._content.topics.values(), self._serialized_index)
+        serialized = self._serialized_index
+        if callable(serialized):
+            serialized = serialized()
+        return SearchIndex(self._content.topics.values(), serialized)
 
     def search(self, text: str, lang: str | None = None, limit: int = 50) -> list[SearchHit]:
         """Ranked topics matching ``text``; see :meth:`SearchIndex.search`."""
@@ -285,8 +293,52 @@ def _fingerprint(root: Path) -> str:
     return "\n".join(lines + files)
 
 
-def _split_translations(content: Content) -> dict:
-    """The content with English texts only, and each translation pickled on its own."""
+class _CacheParts:
+    """The two large parts of the content cache, each in its own file and read when first
+    needed: the translations (read when a text in another language is) and the search
+    index (read at the first search).
+
+    Their names carry a token of the cache that wrote them, so another start's rebuild
+    never mixes its parts with ours. A part gone or damaged by then is made again from
+    the content files.
+    """
+
+    def __init__(self, folder: Path, token: str, root: Path) -> None:
+        self.folder, self.token, self.root = folder, token, root
+
+    def path(self, kind: str) -> Path:
+        return self.folder / f"advice-library.{self.token}.{kind}"
+
+    def translations(self) -> dict[str, bytes]:
+        try:
+            blobs = pickle.loads(self.path("texts").read_bytes())
+            if isinstance(blobs, dict):
+                return blobs
+        except Exception:  # gone or damaged: read from the content files instead
+            pass
+        return _translation_blobs(load_content(self.root))[1]
+
+    def index(self) -> bytes | None:
+        try:
+            return self.path("index").read_bytes() or None
+        except OSError:
+            return None  # built again from the texts
+
+    def write(self, blobs: dict[str, bytes], index: bytes) -> None:
+        atomic_write_bytes(self.path("texts"), pickle.dumps(blobs, pickle.HIGHEST_PROTOCOL))
+        atomic_write_bytes(self.path("index"), index)
+
+    def remove_others(self) -> None:
+        for other in self.folder.glob("advice-library.*.*"):
+            if other.name.split(".")[1] != self.token:
+                other.unlink(missing_ok=True)  # (raises where another start still reads it)
+
+
+def _translation_blobs(
+    content: Content,
+) -> tuple[Content, dict[str, bytes], dict[str, frozenset[str]]]:
+    """The content with English texts only; each translation pickled on its own; and the
+    topics each language has a text of."""
     translations: dict[str, dict[str, TopicText]] = {}
     topics = {}
     for topic_id, topic in content.topics.items():
@@ -295,10 +347,11 @@ def _split_translations(content: Content) -> dict:
                 translations.setdefault(lang, {})[topic_id] = text
         topics[topic_id] = dataclasses.replace(topic, texts={SOURCE_LANG: topic.english})
     blobs = {
-        lang: (pickle.dumps(texts, protocol=pickle.HIGHEST_PROTOCOL), frozenset(texts))
+        lang: pickle.dumps(texts, protocol=pickle.HIGHEST_PROTOCOL)
         for lang, texts in translations.items()
     }
-    return {"content": dataclasses.replace(content, topics=topics), "translations": blobs}
+    ids = {lang: frozenset(texts) for lang, texts in translations.items()}
+    return dataclasses.replace(content, topics=topics), blobs, ids
 
 
 def load_library(root: Path | None = None, cache_dir: Path | None = None) -> AdviceLibrary:
@@ -306,7 +359,8 @@ def load_library(root: Path | None = None, cache_dir: Path | None = None) -> Adv
 
     With ``cache_dir``, the parsed content, its search index and language names are
     kept there between runs and reused while no content file has changed. From the
-    cache, each translation is unpickled when first read (see :class:`PendingTexts`).
+    cache, the translations and the search index are read when first needed (see
+    :class:`_CacheParts` and :class:`PendingTexts`).
     """
     root = root or resources_dir()
     if cache_dir is None:
@@ -319,8 +373,9 @@ def load_library(root: Path | None = None, cache_dir: Path | None = None) -> Adv
         if cached["fingerprint"] == fingerprint:
             i18n.preload_language_names(cached["names"])
             content = cached["content"]
-            PendingTexts(cached["translations"]).attach(content.topics)
-            return AdviceLibrary(content, cached["index"])
+            parts = _CacheParts(cache_dir, cached["token"], root)
+            PendingTexts(cached["text_ids"], parts.translations).attach(content.topics)
+            return AdviceLibrary(content, parts.index)
     except Exception:  # a missing, old or damaged cache is rebuilt, never trusted
         pass
     library = AdviceLibrary(load_content(root))
@@ -328,15 +383,20 @@ def load_library(root: Path | None = None, cache_dir: Path | None = None) -> Adv
         i18n.native_language_name(code)
         for ui in i18n.available_ui_languages():
             i18n.language_name(code, ui)
+    english, blobs, ids = _translation_blobs(library._content)
+    parts = _CacheParts(cache_dir, os.urandom(8).hex(), root)
     payload = {
         "fingerprint": fingerprint,
-        **_split_translations(library._content),
-        "index": library._index.serialize(),
+        "token": parts.token,
+        "content": english,
+        "text_ids": ids,
         "names": i18n.language_names(),
     }
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
+        parts.write(blobs, library._index.serialize())
         atomic_write_bytes(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        parts.remove_others()
     except OSError:
         pass  # a read-only or full disk only costs speed next time
     return library

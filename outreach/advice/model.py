@@ -1,13 +1,14 @@
 """Plain data objects for the advice library.
 
 The immutable ones are named tuples: a frozen dataclass generates six methods through
-``exec`` when its module is imported, and these eight cost 4 ms of every start.
+``exec`` when its module is imported, and these eight cost 4 ms of every start. (No
+``from __future__ import annotations`` here: a named tuple compiles each field's
+annotation when it is a string.)
 """
-
-from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
@@ -123,44 +124,51 @@ class TopicText(NamedTuple):
 
 
 class PendingTexts:
-    """Translations kept pickled until first asked for, shared by a library's topics.
+    """Translations not read yet, shared by a library's topics.
 
-    The start-up cache (outreach/advice/library.py) holds each language's texts apart:
-    the first window needs only English and the UI language, and unpickling every
-    translation took as long as building that window.
+    The start-up cache (outreach/advice/library.py) keeps each language's texts pickled
+    apart, in a file of their own: the first window needs only English and the UI
+    language, and unpickling every translation took as long as building that window.
     """
 
-    def __init__(self, blobs: dict[str, tuple[bytes, frozenset[str]]]) -> None:
-        """``blobs``: per language, its pickled ``{topic id: TopicText}`` and those ids."""
-        self._blobs = dict(blobs)
+    def __init__(
+        self, ids: dict[str, frozenset[str]], read: Callable[[], dict[str, bytes]]
+    ) -> None:
+        """``ids``: per language, the topics it has a text of; ``read()`` gives, per
+        language, its pickled ``{topic id: TopicText}`` (called once, when first needed)."""
+        self._ids = dict(ids)
+        self._read = read
+        self._blobs: dict[str, bytes] | None = None
         self._topics: dict[str, Topic] = {}
         self._lock = threading.Lock()
 
-    def attach(self, topics: dict[str, Topic]) -> None:
+    def attach(self, topics: "dict[str, Topic]") -> None:
         self._topics = topics
         for topic in topics.values():
             topic._pending = self
 
     def has(self, topic_id: str, lang: str) -> bool:
         """Whether ``lang`` still holds a text of that topic, not yet loaded."""
-        entry = self._blobs.get(lang)
-        return entry is not None and topic_id in entry[1]
+        ids = self._ids.get(lang)
+        return ids is not None and topic_id in ids
 
     def languages_of(self, topic_id: str) -> set[str]:
-        return {lang for lang, (_blob, ids) in list(self._blobs.items()) if topic_id in ids}
+        return {lang for lang, ids in list(self._ids.items()) if topic_id in ids}
 
     def load(self, lang: str | None = None) -> None:
         """Put ``lang``'s texts (or all that are left) into their topics."""
         import pickle
 
         with self._lock:
-            for code in [lang] if lang is not None else list(self._blobs):
-                entry = self._blobs.get(code)
-                if entry is None:
+            for code in [lang] if lang is not None else list(self._ids):
+                if code not in self._ids:
                     continue
-                for topic_id, text in pickle.loads(entry[0]).items():
+                if self._blobs is None:
+                    self._blobs = self._read()
+                blob = self._blobs.pop(code, None)
+                for topic_id, text in (pickle.loads(blob) if blob else {}).items():
                     self._topics[topic_id].texts[code] = text
-                del self._blobs[code]
+                del self._ids[code]
 
 
 @dataclass

@@ -52,8 +52,13 @@ class SearchIndex:
             for lang, text in topic.all_texts().items()
         }
         if serialized is not None:
-            self._db.deserialize(serialized)
-            return
+            try:
+                self._db.deserialize(serialized)
+                self._db.execute("SELECT count(*) FROM docs").fetchone()
+                return
+            except sqlite3.DatabaseError:  # a damaged cache file: index the texts again
+                self._db.close()
+                self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute(
             "CREATE VIRTUAL TABLE docs USING fts5("
             "topic_id UNINDEXED, lang UNINDEXED, title, keywords, summary, body,"
