@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from outreach import __version__, i18n
-from outreach.advice.loader import Content, Labels, english_labels_hash, load_content
 from outreach.advice.model import (
     SOURCE_LANG,
     Contact,
+    Content,
+    Labels,
     PendingTexts,
     Preset,
     Problem,
@@ -153,6 +154,8 @@ class AdviceLibrary:
     @cached_property
     def labels_hash(self) -> str:
         """Fingerprint of the English labels (worked out when first needed)."""
+        from outreach.advice.loader import english_labels_hash
+
         return english_labels_hash(self._content)
 
     def theme_name(self, theme_id: str, lang: str = SOURCE_LANG) -> str:
@@ -316,6 +319,8 @@ class _CacheParts:
                 return blobs
         except Exception:  # gone or damaged: read from the content files instead
             pass
+        from outreach.advice.loader import load_content
+
         return _translation_blobs(load_content(self.root))[1]
 
     def index(self) -> bytes | None:
@@ -362,8 +367,12 @@ def load_library(root: Path | None = None, cache_dir: Path | None = None) -> Adv
     cache, the translations and the search index are read when first needed (see
     :class:`_CacheParts` and :class:`PendingTexts`).
     """
+    # The parser of the content files is imported only when they are read: a start
+    # from the cache does without it.
     root = root or resources_dir()
     if cache_dir is None:
+        from outreach.advice.loader import load_content
+
         return AdviceLibrary(load_content(root))
     fingerprint = _fingerprint(root)
     path = cache_dir / CACHE_FILE
@@ -378,6 +387,8 @@ def load_library(root: Path | None = None, cache_dir: Path | None = None) -> Adv
             return AdviceLibrary(content, parts.index)
     except Exception:  # a missing, old or damaged cache is rebuilt, never trusted
         pass
+    from outreach.advice.loader import load_content
+
     library = AdviceLibrary(load_content(root))
     for code in library.languages:
         i18n.native_language_name(code)

@@ -10,14 +10,15 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from outreach.advice.model import (
+from outreach.advice.model import (  # Content and Labels: part of this module's interface
     SOURCE_LANG,
     Audience,
     Contact,
+    Content,
+    Labels,
     Preset,
     Problem,
     Status,
@@ -47,41 +48,6 @@ CONTACT_FIELDS = {
 }  # fmt: skip
 TOPIC_FIELDS_EN = {"id", "strand", "audiences", "owner", "review_due", "signposts", "keywords"}
 TOPIC_FIELDS_TR = {"id", "lang", "status", "source_hash", "translator"}
-
-
-@dataclass
-class Labels:
-    """Translated names of themes, strands, audiences and contact descriptions."""
-
-    lang: str
-    status: Status = Status.DRAFT
-    source_hash: str = ""
-    themes: dict[str, str] = field(default_factory=dict)
-    strands: dict[str, dict[str, str]] = field(default_factory=dict)
-    audiences: dict[str, str] = field(default_factory=dict)
-    contacts: dict[str, dict[str, str]] = field(default_factory=dict)
-    phrases: dict[str, str] = field(default_factory=dict)
-    presets: dict[str, str] = field(default_factory=dict)
-    path: str | None = None  # the file it was read from
-
-
-@dataclass
-class Content:
-    """Everything read from the content folders, with the problems found."""
-
-    root: Path
-    themes: list[Theme] = field(default_factory=list)
-    strands: list[Strand] = field(default_factory=list)
-    audiences: list[Audience] = field(default_factory=list)
-    contacts: dict[str, Contact] = field(default_factory=dict)
-    topics: dict[str, Topic] = field(default_factory=dict)
-    labels: dict[str, Labels] = field(default_factory=dict)
-    target_languages: tuple[str, ...] = ()
-    fonts: dict[str, str] = field(default_factory=dict)
-    line_spacing: dict[str, float] = field(default_factory=dict)
-    phrases: dict[str, str] = field(default_factory=dict)
-    presets: dict[str, Preset] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
 
 
 class _Reporter:

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import NamedTuple
 
 SOURCE_LANG = "en"
@@ -230,3 +231,38 @@ class Topic:
 
     def review_overdue(self, today: dt.date | None = None) -> bool:
         return self.review_due < (today or dt.date.today())
+
+
+@dataclass
+class Labels:
+    """Translated names of themes, strands, audiences and contact descriptions."""
+
+    lang: str
+    status: Status = Status.DRAFT
+    source_hash: str = ""
+    themes: dict[str, str] = field(default_factory=dict)
+    strands: dict[str, dict[str, str]] = field(default_factory=dict)
+    audiences: dict[str, str] = field(default_factory=dict)
+    contacts: dict[str, dict[str, str]] = field(default_factory=dict)
+    phrases: dict[str, str] = field(default_factory=dict)
+    presets: dict[str, str] = field(default_factory=dict)
+    path: str | None = None  # the file it was read from
+
+
+@dataclass
+class Content:
+    """Everything read from the content folders, with the problems found."""
+
+    root: Path
+    themes: list[Theme] = field(default_factory=list)
+    strands: list[Strand] = field(default_factory=list)
+    audiences: list[Audience] = field(default_factory=list)
+    contacts: dict[str, Contact] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    labels: dict[str, Labels] = field(default_factory=dict)
+    target_languages: tuple[str, ...] = ()
+    fonts: dict[str, str] = field(default_factory=dict)
+    line_spacing: dict[str, float] = field(default_factory=dict)
+    phrases: dict[str, str] = field(default_factory=dict)
+    presets: dict[str, Preset] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)

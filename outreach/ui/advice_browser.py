@@ -96,7 +96,6 @@ class TopicView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.marks_label)
         layout.addWidget(self.text_splitter, 1)
-        self._fill_languages()
 
     def _connect_signals(self) -> None:
         self.language_combo.currentIndexChanged.connect(self._on_language_index)

@@ -61,7 +61,9 @@ HEAVY = ("sqlalchemy", "alembic", "reportlab", "cryptography", "openpyxl", "sqlc
          # nor for what only a search, a shown topic or a formatted date needs
          "babel", "decimal", "sqlite3", "html", "outreach.advice.search",
          # nor for what only hashing or the keys of an encrypted database need
-         "hashlib", "outreach.storage.crypto")  # fmt: skip
+         "hashlib", "outreach.storage.crypto",
+         # nor, from the cache, for the parser of the content files
+         "outreach.advice.loader")  # fmt: skip
 PROBE = """
 import json, sys
 import PySide6.QtCore
