@@ -1018,6 +1018,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
+    if args.data_dir is not None and not args.data_dir.strip():
+        # Not the current folder by accident: records would land wherever it was run.
+        print("outreach: " + _("--data-dir needs the name of a folder."), file=sys.stderr)
+        return EXIT_USAGE
     if args.data_dir is not None:
         args.data_dir = str(Path(args.data_dir).expanduser())
     global _data_dir_arg

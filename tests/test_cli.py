@@ -198,3 +198,18 @@ def test_a_command_runs_with_the_garbage_collector_on(capsys):
     finally:
         gc.enable()
     assert json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    "argv", [["--data-dir="], ["--data-dir", " "], ["advice", "list", "--data-dir="]]
+)
+def test_an_empty_data_folder_is_refused_not_taken_as_here(argv, capsys, tmp_path, monkeypatch):
+    import outreach.cli as cli
+
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    monkeypatch.setattr(cli, "cmd_gui", lambda args: pytest.fail("the app was opened"))
+    assert cli.main(argv) == 2
+    assert "--data-dir needs the name of a folder" in capsys.readouterr().err
+    assert list(here.iterdir()) == [], "nothing written where it was run"
