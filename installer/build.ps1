@@ -13,8 +13,6 @@ Invoke-Expression "$Python -m venv $build\venv"
 & "$build\venv\Scripts\python.exe" scripts\i18n.py compile
 & "$build\venv\Scripts\python.exe" installer\collect_fonts.py "$build\fonts" --font-dir $FontDir --licence "$FontDir\OFL.txt"
 $env:OUTREACH_BUNDLE_FONTS = (Resolve-Path "$build\fonts").Path
-# Modules stored, not deflated, in PyInstaller's archive: a faster start (see build.sh).
-$env:PYINSTALLER_ZLIB_COMPRESSION_LEVEL = "0"
 & "$build\venv\Scripts\python.exe" -m PyInstaller --noconfirm --clean --distpath dist --workpath "$build\work" installer\outreach.spec
 & dist\outreach\outreach.exe self-test
 if ($LASTEXITCODE -ne 0) { throw "self-test failed" }

@@ -51,10 +51,7 @@ VERSION=$("$PYTHON" -c 'import outreach; print(outreach.__version__)')
 echo "== Outreach $VERSION: catalogues, fonts, bundle"
 if ! out=$("$PYTHON" scripts/i18n.py compile 2>&1); then echo "$out" >&2; exit 1; fi
 "$PYTHON" installer/collect_fonts.py "$BUILD/fonts"
-# The modules in PyInstaller's archive are stored, not deflated: inflating the ~150 of
-# them a start imports took 10 ms of a 150 ms start (the bundle grows by 15 MB; its
-# tarball does not). PyInstaller's archive writer reads this variable.
-PYINSTALLER_ZLIB_COMPRESSION_LEVEL=0 OUTREACH_BUNDLE_FONTS=$BUILD/fonts "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
+OUTREACH_BUNDLE_FONTS=$BUILD/fonts "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
   --distpath "$ROOT/dist" --workpath "$BUILD/work" installer/outreach.spec
 
 # Debug information is an eighth of the bundle (libpython alone carries 17 MB of it).
