@@ -60,11 +60,15 @@ class LanguageNotifier(QObject):
         if self._qt_translator is not None:
             self._app.removeTranslator(self._qt_translator)
             self._qt_translator = None
+        if code == i18n.SOURCE_LANGUAGE:
+            return  # Qt's own strings are English already
         translator = QTranslator(self)
         path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if code != i18n.SOURCE_LANGUAGE and translator.load(f"qtbase_{code.split('_')[0]}", path):
+        if translator.load(f"qtbase_{code.split('_')[0]}", path):
             self._app.installTranslator(translator)
             self._qt_translator = translator
+        else:
+            translator.deleteLater()
 
     def detach(self) -> None:
         i18n.remove_language_listener(self._on_language_changed)
