@@ -54,10 +54,25 @@ def test_translations_from_the_cache_load_when_first_read(content, tmp_path):
 
 
 def test_the_large_parts_are_files_of_their_own_read_when_needed(content, tmp_path):
+    import pickle
+
     cache = tmp_path / "cache"
-    fresh = load_library(content, cache)
+    load_library(content, cache)
     parts = sorted(p.name.split(".")[-1] for p in cache.glob("advice-library.*.*"))
     assert parts == ["index", "texts"]
+    cached = load_library(content, cache)
+    (texts,) = cache.glob("advice-library.*.texts")
+    blobs = pickle.loads(texts.read_bytes())
+    arabic = pickle.loads(blobs["ar"])
+    arabic["doorstep-crime"] = arabic["doorstep-crime"]._replace(title="QUOKKA")
+    blobs["ar"] = pickle.dumps(arabic)
+    texts.write_bytes(pickle.dumps(blobs))  # after the load: seen only if read later
+    assert cached.topic("doorstep-crime").text("ar").title == "QUOKKA"
+
+
+def test_parts_gone_by_the_time_they_are_needed_are_made_again(content, tmp_path):
+    cache = tmp_path / "cache"
+    fresh = load_library(content, cache)
     cached = load_library(content, cache)
     for part in cache.glob("advice-library.*.*"):
         part.unlink()  # e.g. removed by another start's rebuild: made again from the files
