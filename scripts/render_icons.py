@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-SIZES = (16, 24, 32, 48)
+SIZES = (16, 32, 48)  # the screen's pixel ratio 1, 2 and 3 (outreach/ui/advice_models.py)
 ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
 
 
