@@ -130,3 +130,16 @@ def test_garbage_collection_resumes_once_the_window_shows():
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+def test_pysides_check_of_each_import_is_quickened_and_gives_its_answers():
+    import json as stdlib_module
+
+    import outreach.ui.app as qt_module
+
+    check = sys.modules["shibokensupport.feature"]._mod_uses_pyside
+    assert getattr(check, "quickened", False), "PySide reads every module's source again"
+    modules = [m for name, m in sys.modules.items() if name.startswith("outreach")]
+    modules += [stdlib_module, sys, os]  # a plain module, a built-in one, a frozen one
+    assert [check(m) for m in modules] == [check.upstream(m) for m in modules]
+    assert check(qt_module) and not check(stdlib_module)
