@@ -1,4 +1,6 @@
-"""A faster answer to the question PySide asks of every module imported after it.
+"""Ways round two costs PySide adds to every start.
+
+A faster answer to the question PySide asks of every module imported after it.
 
 PySide's import hook (``shibokensupport.feature``) records, for each new module, whether
 its source mentions "PySide6", so that ``from __feature__ import snake_case`` can be
@@ -20,6 +22,8 @@ import PySide6  # noqa: F401  (installs the import hook this quickens)
 if TYPE_CHECKING:
     from collections.abc import Callable
     from types import ModuleType
+
+    from PySide6.QtCore import QObject
 
 
 def quicken_feature_check() -> bool:
@@ -46,3 +50,18 @@ def _quickened(upstream: Callable[[ModuleType], bool]) -> Callable[[ModuleType],
     mod_uses_pyside.quickened = True  # type: ignore[attr-defined]
     mod_uses_pyside.upstream = upstream  # type: ignore[attr-defined]
     return mod_uses_pyside
+
+
+def call_later(msec: int, owner: QObject, slot: Callable[[], object]) -> None:
+    """Call ``slot`` once after ``msec``, unless ``owner`` has been destroyed by then.
+
+    The same as ``QTimer.singleShot(msec, owner, slot)`` without that overload's cost
+    at start-up: resolving it makes PySide build ``QMetaMethod``'s enums.
+    """
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(owner)  # goes with its owner, and then never fires
+    timer.setSingleShot(True)
+    timer.timeout.connect(slot)
+    timer.timeout.connect(timer.deleteLater)
+    timer.start(msec)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from PySide6 import QtCore
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -231,6 +229,12 @@ class AdviceBrowser(QWidget):
         self.retranslate_ui()
         self._select_all_topics()
 
+    def add_shortcuts(self) -> None:
+        """Ctrl+L goes to the topic's language list. Called once the window has shown."""
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.topic_view.language_combo.setFocus)
+
     # -- layout ------------------------------------------------------------------------
     def _build(self) -> None:
         self.search_label = QLabel()
@@ -288,13 +292,10 @@ class AdviceBrowser(QWidget):
         for widget in (left, middle):
             widget.setMinimumWidth(180)
 
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.splitter)
 
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.topic_view.language_combo.setFocus)
         QWidget.setTabOrder(self.search_edit, self.audience_combo)
         QWidget.setTabOrder(self.audience_combo, self.strand_tree)
         QWidget.setTabOrder(self.strand_tree, self.topic_list)

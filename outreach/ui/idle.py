@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from outreach.ui._pyside import call_later
+
 #: Input is watched from this long after start: a Python filter on every event of the
 #: window's first paint slowed the start-up measurably (the idle timer already runs).
 WATCH_DELAY_MS = 200
@@ -23,7 +25,7 @@ class IdleWatcher(QObject):
         self.set_minutes(minutes)
         self._stopped = False
         self._activity: frozenset = frozenset()
-        QTimer.singleShot(WATCH_DELAY_MS, self, self._watch)
+        call_later(WATCH_DELAY_MS, self, self._watch)
 
     def _watch(self) -> None:
         # QEvent is touched only now: PySide builds its enum of ~180 event types on import.

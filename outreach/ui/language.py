@@ -7,11 +7,16 @@ translations and sets the whole application's layout direction.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import shiboken6
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QLocale, QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from outreach import i18n
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTranslator
 
 
 class LanguageNotifier(QObject):
@@ -62,6 +67,10 @@ class LanguageNotifier(QObject):
             self._qt_translator = None
         if code == i18n.SOURCE_LANGUAGE:
             return  # Qt's own strings are English already
+        # Imported only now: an English start never needs them (each Qt class costs
+        # PySide time to build on first use).
+        from PySide6.QtCore import QLibraryInfo, QTranslator
+
         translator = QTranslator(self)
         path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if translator.load(f"qtbase_{code.split('_')[0]}", path):

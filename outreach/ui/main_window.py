@@ -8,25 +8,21 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6 import QtCore
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QMainWindow,
-    QStackedWidget,
-    QTabWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QTabWidget
 
 from outreach import APP_NAME, __version__
 from outreach.advice import AdviceLibrary
 from outreach.i18n import _, format_number, set_ui_language
 from outreach.settings import SettingsStore
+from outreach.ui._pyside import call_later
 from outreach.ui.advice_browser import AdviceBrowser
 from outreach.ui.idle import IdleWatcher
 from outreach.ui.language import LanguageNotifier
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QKeySequence
     from PySide6.QtWidgets import QMessageBox
 
     from outreach.ui.lock import LockPage
@@ -42,6 +38,8 @@ def _keys(*keys: QKeySequence.StandardKey | str) -> list[QKeySequence]:
     Not ``setShortcut``: choosing among its overloads makes PySide build the enums of
     ``Qt``'s namespace, a tenth of the start-up.
     """
+    from PySide6.QtGui import QKeySequence
+
     found: list[QKeySequence] = []
     for key in keys:
         if isinstance(key, str):
@@ -92,6 +90,7 @@ class MainWindow(QMainWindow):
         self.follow_ups_panel = None
         self.locked = False
         self.public_window = None
+        self.started = False  # True once the set-up left until after the first paint is done
         self._pending_audit: list[tuple[str, dt.datetime]] = []
         self.idle = IdleWatcher(settings.settings.lock_after_minutes, self)
         self.idle.idle.connect(self.lock)
@@ -99,11 +98,26 @@ class MainWindow(QMainWindow):
         self._connect_signals(language)
         self.retranslate_ui()
         self.resize(1200, 760)
-        QTimer.singleShot(AFTER_PAINT_MS, self, self._after_first_paint)
+        call_later(AFTER_PAINT_MS, self, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        """Set-up that can wait until the window shows: the first use of ``Qt``'s
-        namespace builds its 1,195 enum members in Python (a tenth of the start-up)."""
+        """Set-up that can wait until the window shows, a moment before anyone can press
+        a key: PySide builds each Qt class and its enums in Python on first use, and the
+        first use of ``Qt``'s namespace builds its 1,195 enum members."""
+        self._set_shortcuts()
+        self.advice_browser.add_shortcuts()
+        self.started = True
+
+    def _set_shortcuts(self) -> None:
+        from PySide6.QtGui import QKeySequence
+
+        standard = QKeySequence.StandardKey
+        self.quit_action.setShortcuts(_keys(standard.Quit))
+        self.find_action.setShortcuts(_keys(standard.Find))
+        self.preferences_action.setShortcuts(_keys(standard.Preferences, "Ctrl+,"))
+        self.leaflet_action.setShortcuts(_keys(standard.Print))
+        self.lock_action.setShortcuts(_keys(LOCK_SHORTCUT))
+        self.public_action.setShortcuts(_keys(PUBLIC_MODE_SHORTCUT))
         # The lock shortcut works in dialogs and public mode too; none can be open yet.
         self.lock_action.setShortcutContext(QtCore.Qt.ShortcutContext.ApplicationShortcut)
 
@@ -124,19 +138,14 @@ class MainWindow(QMainWindow):
         return self._lock_page
 
     def _build_actions(self) -> None:
+        # Their shortcuts are set once the window has shown (_set_shortcuts).
         self.quit_action = QAction(self)
-        self.quit_action.setShortcuts(_keys(QKeySequence.StandardKey.Quit))
         self.find_action = QAction(self)
-        self.find_action.setShortcuts(_keys(QKeySequence.StandardKey.Find))
         self.preferences_action = QAction(self)
-        self.preferences_action.setShortcuts(_keys(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
         self.about_action = QAction(self)
         self.leaflet_action = QAction(self)
-        self.leaflet_action.setShortcuts(_keys(QKeySequence.StandardKey.Print))
         self.lock_action = QAction(self)
-        self.lock_action.setShortcuts(_keys(LOCK_SHORTCUT))
         self.public_action = QAction(self)
-        self.public_action.setShortcuts(_keys(PUBLIC_MODE_SHORTCUT))
         self.passphrase_action = QAction(self)
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addAction(self.leaflet_action)
@@ -345,6 +354,8 @@ class MainWindow(QMainWindow):
     # -- the lock ----------------------------------------------------------------------
     def _close_other_windows(self) -> None:
         """Close every dialog and window that might show a record (drafts are saved)."""
+        from PySide6.QtWidgets import QDialog  # not before the first paint: see _build_actions
+
         for widget in QApplication.topLevelWidgets():
             # A popup or dialog may be on its way out (deleted in C++ already): skip it.
             if not shiboken6.isValid(widget):
@@ -492,6 +503,8 @@ class MainWindow(QMainWindow):
 
         if self.gate is None:
             return False
+        from PySide6.QtWidgets import QDialog
+
         from outreach.ui.lock import PassphraseDialog
 
         dialog = PassphraseDialog(self.gate.has_passphrase(), self)
@@ -578,6 +591,8 @@ class MainWindow(QMainWindow):
         return None
 
     def ask_to_leave_public_mode(self) -> None:
+        from PySide6.QtWidgets import QDialog
+
         from outreach.ui.lock import ExitPublicModeDialog
 
         dialog = ExitPublicModeDialog(self.public_window)

@@ -55,4 +55,5 @@ def window(qtbot, ui_library, tmp_path):
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
+    qtbot.waitUntil(lambda: main.started)  # shortcuts are set once it has shown
     return main

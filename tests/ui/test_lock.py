@@ -81,6 +81,7 @@ def window(qtbot, ui_library, tmp_path, folder):
     main.lock()  # as the app starts on an encrypted database
     main.show()
     qtbot.waitExposed(main)
+    qtbot.waitUntil(lambda: main.started)  # shortcuts are set once it has shown
     yield main
     if main.records is not None:
         main.records.close()
