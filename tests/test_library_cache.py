@@ -99,3 +99,17 @@ def test_a_damaged_index_part_is_built_again(content, tmp_path):
     (index,) = cache.glob("advice-library.*.index")
     index.write_bytes(b"not an index" * 100)  # read only now, at the first search
     assert cached.search("doorstep")[0].topic_id == "doorstep-crime"
+
+
+def test_labels_from_the_cache_are_unpickled_per_language_when_first_read(content, tmp_path):
+    cache = tmp_path / "cache"
+    fresh = load_library(content, cache)
+    cached = load_library(content, cache)
+    labels = cached._content.labels
+    assert cached.from_cache and set(labels) == set(fresh._content.labels) and labels
+    assert not labels._loaded, "an English start reads no labels"
+    for lang in fresh.languages:
+        assert cached.labels_status(lang) == fresh.labels_status(lang)
+        for strand in fresh.strands:
+            assert cached.strand_name(strand.id, lang) == fresh.strand_name(strand.id, lang)
+    assert labels["ar"] == fresh._content.labels["ar"] and labels["ar"] is labels["ar"]

@@ -18,6 +18,7 @@ from outreach.advice.model import (
     Contact,
     Content,
     Labels,
+    PackedLabels,
     PendingTexts,
     Preset,
     Problem,
@@ -342,8 +343,8 @@ class _CacheParts:
 def _translation_blobs(
     content: Content,
 ) -> tuple[Content, dict[str, bytes], dict[str, frozenset[str]]]:
-    """The content with English texts only; each translation pickled on its own; and the
-    topics each language has a text of."""
+    """The content with English texts only (and its labels packed); each translation
+    pickled on its own; and the topics each language has a text of."""
     translations: dict[str, dict[str, TopicText]] = {}
     topics = {}
     for topic_id, topic in content.topics.items():
@@ -356,7 +357,8 @@ def _translation_blobs(
         for lang, texts in translations.items()
     }
     ids = {lang: frozenset(texts) for lang, texts in translations.items()}
-    return dataclasses.replace(content, topics=topics), blobs, ids
+    packed = dataclasses.replace(content, topics=topics, labels=PackedLabels.pack(content.labels))
+    return packed, blobs, ids
 
 
 def load_library(root: Path | None = None, cache_dir: Path | None = None) -> AdviceLibrary:
