@@ -2,8 +2,9 @@
 window as a ratio to a bare PySide6 window's (target ≤ 1.5).
 
 Measures dist/outreach (built by installer/build.sh; built here first when missing).
-Starts are fresh processes, interleaved with the bare window's as in bench_startup.py;
-the bundle prints the time once its window is shown (OUTREACH_STARTUP_PROBE=1) and quits.
+Starts are fresh processes, interleaved with the bare window's as in bench_startup.py,
+on a data folder as the first-run wizard leaves it; the bundle prints the time once its
+window is shown (OUTREACH_STARTUP_PROBE=1) and quits.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_startup import BARE
+from bench.bench_startup import BARE, officers_data_folder
 from bench.common import median, report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,7 @@ def main() -> int:
     size_ok = report("bundle size", size / MB, "MB", 250)
 
     with tempfile.TemporaryDirectory() as data:
+        officers_data_folder(data)  # as the first-run wizard leaves it
         bundle = [str(EXECUTABLE), "--data-dir", data, "gui"]
         bare = [sys.executable, "-c", BARE]
         timed(bare)

@@ -229,7 +229,7 @@ def run_gui(data_dir_arg: str | None = None) -> int:
     """Open the app on the advice browser; returns the exit code."""
     probe = os.environ.get(STARTUP_PROBE_ENV) == "1"
     try:
-        passphrase = None if probe else run_first_run(data_dir_arg)
+        passphrase = run_first_run(data_dir_arg)  # at once, unless it is the first start
         app, window, opener = start(data_dir_arg, passphrase)
     except (SettingsError, OSError) as exc:
         create_application()
@@ -242,7 +242,7 @@ def run_gui(data_dir_arg: str | None = None) -> int:
     if probe:
         app.processEvents()
         print(time.time(), flush=True)
-        resume_garbage_collection()
+        opener.disable()  # it times the window: the records stay shut
         code = 0
     else:
         QTimer.singleShot(RECORDS_DELAY_MS, resume_garbage_collection)

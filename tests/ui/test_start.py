@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import ast
 import os
 import subprocess
 import sys
 
 from outreach.advice import load_library
+from outreach.settings import Settings, SettingsStore
 from outreach.storage.database import DB_FILE, current_revision, head_revision
 from outreach.ui.app import CACHE_FOLDER, start
 
@@ -63,16 +64,20 @@ HEAVY = ("sqlalchemy", "alembic", "reportlab", "cryptography", "openpyxl", "sqlc
          # nor for what only hashing or the keys of an encrypted database need
          "hashlib", "outreach.storage.crypto",
          # nor, from the cache, for the parser of the content files
-         "outreach.advice.loader")  # fmt: skip
+         "outreach.advice.loader",
+         # nor for what only the commands of the command line need (PySide imports argparse)
+         "json")  # fmt: skip
 PROBE = """
-import json, sys
+import sys
+import outreach.cli  # the way in of every start
 import PySide6.QtCore
 from PySide6.QtWidgets import QApplication
 import outreach.ui.app as app_module
 import outreach.ui.idle as idle_module
 import outreach.ui.main_window as window_module
 app_module.RECORDS_DELAY_MS = idle_module.WATCH_DELAY_MS = window_module.AFTER_PAINT_MS = 10**8
-app, window, opener = app_module.start(sys.argv[1])
+passphrase = app_module.run_first_run(sys.argv[1])  # done already: returns at once
+app, window, opener = app_module.start(sys.argv[1], passphrase)
 assert window.isVisible()
 # Checked as start() returns with the window shown: the database opener's timer has not
 # run yet (no event loop), so whatever is loaded here was loaded on the way to the window.
@@ -82,14 +87,16 @@ QApplication.processEvents()
 qt_namespace = "Qt" in vars(PySide6.QtCore)
 untranslated = sum(len(t.texts) - 1 for t in window.advice_browser.library.topics)
 opener.wait()
-print(json.dumps([shown, qt_namespace, untranslated]))
+print(repr([shown, qt_namespace, untranslated]))
 """
 
 
 def test_the_window_shows_before_the_heavy_libraries_are_imported(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    # As at every start but the first: the content cache is filled (filling it builds the
-    # search index and asks Babel for the language names).
+    # As at every start but the first: the officer has been through the first-run wizard,
+    # and the content cache is filled (filling it builds the search index and asks Babel
+    # for the language names).
+    SettingsStore(tmp_path).save(Settings(officer_name="PC Sam Example", first_run_done=True))
     load_library(cache_dir=tmp_path / CACHE_FOLDER)
     for encrypted in (False, True):
         if encrypted:
@@ -100,7 +107,7 @@ def test_the_window_shows_before_the_heavy_libraries_are_imported(tmp_path):
             [sys.executable, "-c", PROBE, str(tmp_path), *HEAVY],
             capture_output=True, text=True, env=env, timeout=120, check=True,
         )  # fmt: skip
-        shown, qt_namespace, translations = json.loads(out.stdout.splitlines()[-1])
+        shown, qt_namespace, translations = ast.literal_eval(out.stdout.splitlines()[-1])
         assert shown == [], (encrypted, out.stderr[-2000:])
         if not encrypted:  # (the lock page is not the usual start: it may use Qt's enums)
             assert not qt_namespace, "Qt's namespace was used before the window painted"
