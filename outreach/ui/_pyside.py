@@ -8,13 +8,16 @@ switched per module. It finds out with :func:`inspect.getsource`: a tokenizer pa
 the file and a copy of every line into :mod:`linecache`. For the 60-odd modules the app
 imports on its way to the first window that is about 4 ms of each start.
 
-The same answer comes from reading the file's bytes. Whatever this cannot answer that way
-(no plain ``.py`` file, an unreadable one) goes to PySide's own check.
+The same answer comes from reading the file's bytes, and, for compiled code with no
+source beside it (the application bundle's), without reading anything. Whatever this
+cannot answer so goes to PySide's own check.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from importlib.machinery import SourcelessFileLoader
 from typing import TYPE_CHECKING
 
 import PySide6  # noqa: F401  (installs the import hook this quickens)
@@ -39,6 +42,13 @@ def quicken_feature_check() -> bool:
 def _quickened(upstream: Callable[[ModuleType], bool]) -> Callable[[ModuleType], bool]:
     def mod_uses_pyside(module: ModuleType) -> bool:
         path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path.endswith(".pyc"):
+            # Compiled code alone, as in the application bundle: PySide finds no source
+            # either, unless a .py lies beside it.
+            loader = getattr(module, "__loader__", None)
+            if isinstance(loader, SourcelessFileLoader) and not os.path.exists(path[:-1]):
+                return False
+            return upstream(module)
         if not isinstance(path, str) or not path.endswith(".py"):
             return upstream(module)
         try:

@@ -139,7 +139,7 @@ def test_garbage_collection_resumes_once_the_window_shows():
         gc.unfreeze()
 
 
-def test_pysides_check_of_each_import_is_quickened_and_gives_its_answers():
+def test_pysides_check_of_each_import_is_quickened_and_gives_its_answers(tmp_path):
     import json as stdlib_module
 
     import outreach.ui.app as qt_module
@@ -148,5 +148,33 @@ def test_pysides_check_of_each_import_is_quickened_and_gives_its_answers():
     assert getattr(check, "quickened", False), "PySide reads every module's source again"
     modules = [m for name, m in sys.modules.items() if name.startswith("outreach")]
     modules += [stdlib_module, sys, os]  # a plain module, a built-in one, a frozen one
+    modules += sourceless_modules(tmp_path)  # as in the bundle
     assert [check(m) for m in modules] == [check.upstream(m) for m in modules]
     assert check(qt_module) and not check(stdlib_module)
+
+
+def sourceless_modules(folder):
+    """Two modules imported from compiled code alone (one mentions PySide6), and one
+    whose source lies beside its compiled code."""
+    import importlib
+    import py_compile
+
+    for name, text in [
+        ("qt_less", "X = 1\n"),
+        ("qt_user", "import PySide6\n"),
+        ("kept", "import PySide6\n"),
+    ]:
+        source = folder / f"{name}.py"
+        source.write_text(text)
+        py_compile.compile(str(source), cfile=str(folder / f"{name}.pyc"), doraise=True)
+        if name != "kept":
+            source.unlink()
+    sys.path.insert(0, str(folder))
+    try:
+        modules = [importlib.import_module(name) for name in ("qt_less", "qt_user", "kept")]
+    finally:
+        sys.path.remove(str(folder))
+        for name in ("qt_less", "qt_user", "kept"):
+            sys.modules.pop(name, None)
+    assert [m.__file__.endswith(".pyc") for m in modules] == [True, True, False]
+    return modules
