@@ -54,6 +54,15 @@ if ! out=$("$PYTHON" scripts/i18n.py compile 2>&1); then echo "$out" >&2; exit 1
 OUTREACH_BUNDLE_FONTS=$BUILD/fonts "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
   --distpath "$ROOT/dist" --workpath "$BUILD/work" installer/outreach.spec
 
+# The spec leaves out PyInstaller's pkgutil hook: nothing may need it.
+users=$(grep -rl --include='*.pyc' -e iter_modules -e walk_packages dist/outreach/_internal \
+  | grep -v -e '/_internal/pkgutil.pyc$' -e '/_internal/pydoc.pyc$' || true)
+if [ -n "$users" ]; then
+  echo "These modules list packages with pkgutil: put pyi_rth_pkgutil back in installer/outreach.spec" >&2
+  echo "$users" >&2
+  exit 1
+fi
+
 # Debug information is an eighth of the bundle (libpython alone carries 17 MB of it).
 # Strip it, but leave the libraries auditwheel repaired (the *.libs folders) alone:
 # strip can damage files patchelf has rewritten.
