@@ -182,11 +182,11 @@ def run_first_run(data_dir_arg: str | None = None) -> str | None:
     store = SettingsStore(config_dir(folder, explicit_data=data_dir_arg is not None))
     if store.settings.first_run_done:
         return None
-    resume_garbage_collection()  # the officer may spend minutes in the wizard
     from outreach.reference import ReferenceListError, shipped_reference
     from outreach.ui.first_run import FirstRunWizard
 
     app = create_application()
+    resume_garbage_collection()  # the officer may spend minutes in the wizard
     LanguageNotifier.of(app)
     try:
         reference = shipped_reference()
@@ -209,20 +209,29 @@ def run_first_run(data_dir_arg: str | None = None) -> str | None:
         store.save(wizard.value())
     else:
         set_ui_language(store.settings.ui_language)
+    wizard.deleteLater()  # by Qt, between events: its closure keeps it in a reference cycle
     return chosen[-1] if chosen else None
 
 
 def resume_garbage_collection() -> None:
-    """Turn the garbage collector back on once the window shows.
+    """Collect garbage again, from the event loop only, once the window shows.
 
-    The entry points (``python -m outreach``, the bundle) start with it off: the start-up
-    makes many objects and no cycles worth collecting, and collecting them cost 2 % of
-    the time to the first window. What the start-up made is frozen out of later
-    collections.
+    The entry points (``python -m outreach``, the bundle) start with collection off: the
+    start-up makes many objects and no cycles worth collecting, and collecting them cost
+    2 % of the time to the first window. What the start-up made is frozen out of later
+    collections. From then on :mod:`outreach.ui.garbage` collects between events, never
+    from inside Qt.
     """
-    if not gc.isenabled():
-        gc.freeze()
+    from outreach.ui import garbage
+
+    if gc.isenabled() or garbage.installed():
+        return  # on already (not started by an entry point: a test, a script)
+    app = QApplication.instance()
+    gc.freeze()
+    if app is None:
         gc.enable()
+    else:
+        garbage.install(app)
 
 
 def run_gui(data_dir_arg: str | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 
 import pytest
@@ -12,6 +13,21 @@ from outreach.paths import resources_dir
 from outreach.settings import Settings, SettingsStore
 from outreach.ui.app import build_main_window
 from tests.helpers import translation
+
+
+@pytest.fixture(autouse=True)
+def garbage_between_events(qapp):
+    """As in the app: no automatic collection while widgets live, which could start
+    inside a Qt destructor and hang (outreach/ui/garbage.py). The app's collector runs
+    between events; what is left goes at the end of the test, with nothing of Qt's on the
+    stack (this fixture's teardown runs after qtbot's)."""
+    from outreach.ui import garbage
+
+    garbage.install(qapp)
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)

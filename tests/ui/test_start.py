@@ -125,18 +125,51 @@ def test_item_roles_are_qts():
                      Qt.ItemDataRole.UserRole)  # fmt: skip
 
 
-def test_garbage_collection_resumes_once_the_window_shows():
+GARBAGE_PROBE = """
+import gc, time, weakref
+gc.disable()  # as the entry points start
+from PySide6.QtWidgets import QApplication
+from outreach.ui import garbage
+from outreach.ui.app import resume_garbage_collection
+app = QApplication([])
+resume_garbage_collection()  # once the window shows
+print("automatic:", gc.isenabled(), "frozen:", gc.get_freeze_count() > 0)
+class Node:
+    pass
+node = Node(); node.me = node; gone = weakref.ref(node); del node
+allocated = [[] for _ in range(gc.get_threshold()[0] + 1)]  # a collection is due
+print("at once:", gone() is None)
+deadline = time.monotonic() + 5
+while gone() is not None and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+print("between events:", gone() is None)
+"""
+
+
+def test_garbage_is_collected_between_events_once_the_window_shows():
+    """Not by Python's automatic collector, which can start inside a Qt destructor and
+    delete a widget there: a hang (outreach/ui/garbage.py)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", GARBAGE_PROBE], capture_output=True, text=True, env=env,
+        timeout=60, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    assert out == ["automatic: False frozen: True", "at once: False", "between events: True"]
+
+
+def test_collect_if_due_follows_the_automatic_collectors_thresholds(monkeypatch):
     import gc
 
-    from outreach.ui.app import resume_garbage_collection
+    from outreach.ui.garbage import collect_if_due
 
-    gc.disable()
-    try:
-        resume_garbage_collection()
-        assert gc.isenabled() and gc.get_freeze_count() > 0
-    finally:
-        gc.enable()
-        gc.unfreeze()
+    collected: list[int] = []
+    monkeypatch.setattr(gc, "get_threshold", lambda: (700, 10, 10))
+    monkeypatch.setattr(gc, "collect", lambda generation=2: collected.append(generation) or 0)
+    for counts in [(700, 11, 11), (701, 10, 11), (701, 11, 10), (701, 11, 11)]:
+        monkeypatch.setattr(gc, "get_count", lambda counts=counts: counts)
+        collect_if_due()
+    assert collected == [0, 1, 2]
 
 
 def test_pysides_check_of_each_import_is_quickened_and_gives_its_answers(tmp_path):
