@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6 import QtCore
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -431,6 +431,8 @@ class AdviceBrowser(QWidget):
         self.strand_aim.setText(aim)
         self.strand_aim.setVisible(bool(aim))
         if shown is not None and self.topic_model.row_of(shown.id) >= 0:
+            from PySide6.QtCore import QItemSelectionModel  # (its enums: not at start-up)
+
             self.topic_list.selectionModel().setCurrentIndex(
                 self.topic_model.index(self.topic_model.row_of(shown.id)),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect,

@@ -137,7 +137,7 @@ print("automatic:", gc.isenabled(), "frozen:", gc.get_freeze_count() > 0)
 class Node:
     pass
 node = Node(); node.me = node; gone = weakref.ref(node); del node
-allocated = [[] for _ in range(gc.get_threshold()[0] + 1)]  # a collection is due
+allocated = [[] for _ in range(2 * gc.get_threshold()[0])]  # a collection is due
 print("at once:", gone() is None)
 deadline = time.monotonic() + 5
 while gone() is not None and time.monotonic() < deadline:
