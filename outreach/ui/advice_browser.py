@@ -49,7 +49,8 @@ class TopicView(QWidget):
         self._topic: Topic | None = None
         self._build()
         self._connect_signals()
-        self.retranslate_ui()
+        # Its texts come with the advice browser's retranslate_ui, as it is built and on
+        # each change of language: translating here too was work done twice at start-up.
 
     def _build(self) -> None:
         self.language_label = QLabel()
@@ -224,6 +225,7 @@ class AdviceBrowser(QWidget):
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._rebuilding = False
         self._build()
         self._connect_signals()
         self.retranslate_ui()
@@ -320,9 +322,15 @@ class AdviceBrowser(QWidget):
         self.topic_list.setAccessibleName(_("Topics"))
         self._fill_audiences()
         strand = self.current_strand()
-        self.strand_model.rebuild()
-        self.strand_tree.expandAll()
-        self._select_strand(strand)
+        # Clearing and selecting again change the current strand: the topics are listed
+        # once, below, not for each change.
+        self._rebuilding = True
+        try:
+            self.strand_model.rebuild()
+            self.strand_tree.expandAll()
+            self._select_strand(strand)
+        finally:
+            self._rebuilding = False
         self.topic_view.retranslate_ui()
         self._refresh_topics()
 
@@ -396,6 +404,8 @@ class AdviceBrowser(QWidget):
 
     # -- reactions ---------------------------------------------------------------------
     def _on_strand_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._rebuilding:
+            return  # retranslate_ui lists the topics when done
         if current.isValid() and current.data(STRAND_ROLE) is None:
             return  # a theme heading
         self._refresh_topics()

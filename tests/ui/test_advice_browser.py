@@ -134,6 +134,29 @@ def test_switch_ui_to_arabic_lays_out_right_to_left(window, qtbot):
     assert window.file_menu.title() == "&File"
 
 
+def test_a_change_of_language_keeps_the_strand_and_lists_its_topics_once(
+    window, ui_library, monkeypatch
+):
+    browser = window.advice_browser
+    browser.select_strand("knife-crime")
+    listed: list[int] = []
+    set_topics = browser.topic_model.set_topics
+    monkeypatch.setattr(
+        browser.topic_model,
+        "set_topics",
+        lambda topics: listed.append(len(topics)) or set_topics(topics),
+    )
+    window.apply_settings(Settings(ui_language="pl"))
+    assert browser.current_strand() == "knife-crime"
+    assert browser.visible_topic_ids() == [t.id for t in ui_library.topics_in("knife-crime")]
+    assert listed == [len(browser.visible_topic_ids())], "listed once, not per change of strand"
+    polish = ui_library.strand_name("knife-crime", "pl")
+    assert polish != ui_library.strand_name("knife-crime", "en")
+    assert browser.topics_heading.text() == f"<b>{polish}: {listed[-1]}</b>"
+    window.apply_settings(Settings(ui_language="en"))
+    assert browser.topic_view.english_check.text() == "Show &English alongside"
+
+
 def test_list_text_is_the_title_and_the_accessible_text_carries_the_marks(window, ui_library):
     """The list paints titles alone; screen readers still hear the marks (and tooltips)."""
     topic = ui_library.overdue_topics()[0]
