@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
     # -- the lock ----------------------------------------------------------------------
     def _close_other_windows(self) -> None:
         """Close every dialog and window that might show a record (drafts are saved)."""
-        from PySide6.QtWidgets import QDialog  # not before the first paint: see _build_actions
+        from PySide6.QtWidgets import QDialog  # not before the first paint: see _after_first_paint
 
         for widget in QApplication.topLevelWidgets():
             # A popup or dialog may be on its way out (deleted in C++ already): skip it.
