@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from outreach import APP_NAME, __version__
+from outreach import APP_NAME, __version__, collection
 from outreach.advice import AdviceLibrary, load_library
 from outreach.i18n import _, set_ui_language
 from outreach.paths import config_dir, data_dir
@@ -229,7 +229,7 @@ def resume_garbage_collection() -> None:
     app = QApplication.instance()
     gc.freeze()
     if app is None:
-        gc.enable()
+        collection.set_automatic(True)
     else:
         garbage.install(app)
 

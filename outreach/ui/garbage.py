@@ -7,7 +7,8 @@ connection lock while PySide looks up a Python method), that second deletion wai
 the same lock for ever: the app hangs. The test suite hung so, in a leaflet dialog.
 
 So the app switches automatic collection off once its window shows, and a timer on the
-UI thread collects, with the automatic collector's own thresholds, between events.
+UI thread collects, with the automatic collector's own thresholds, between events; not
+while work has paused collection (:mod:`outreach.collection`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import gc
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
 
+from outreach import collection
+
 #: How often the counts are checked. Garbage waits at most this long.
 INTERVAL_MS = 500
 
@@ -24,6 +27,8 @@ INTERVAL_MS = 500
 def collect_if_due() -> int:
     """Collect the generations whose allocation counts have passed their thresholds,
     as the automatic collector would; returns the number of objects found unreachable."""
+    if collection.is_paused():
+        return 0
     thresholds, counts = gc.get_threshold(), gc.get_count()
     if counts[0] <= thresholds[0]:
         return 0
@@ -38,7 +43,7 @@ class GarbageCollector(QObject):
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        gc.disable()
+        collection.set_automatic(False)
         self.timer = QTimer(self)
         self.timer.timeout.connect(collect_if_due)
         self.timer.start(INTERVAL_MS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import queue
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach.advice import AdviceLibrary
+from outreach.collection import collection_paused
 from outreach.i18n import _, language_label, language_name, ngettext
 from outreach.leaflets import (
     FontMissingError,
@@ -129,15 +129,11 @@ class PdfDialog(QDialog):
         def work() -> None:
             # No garbage collection on this thread while it lays out: a collection here
             # could finalise Qt objects that belong to the UI thread (a crash).
-            collecting = gc.isenabled()
-            gc.disable()
-            try:
-                results.put((generation, job(), ""))
-            except (LeafletError, FontMissingError) as exc:
-                results.put((generation, None, str(exc)))
-            finally:
-                if collecting:
-                    gc.enable()
+            with collection_paused():
+                try:
+                    results.put((generation, job(), ""))
+                except (LeafletError, FontMissingError) as exc:
+                    results.put((generation, None, str(exc)))
 
         _render_pool().start(work)
         self._poll.start()

@@ -21,13 +21,14 @@ def garbage_between_events(qapp):
     inside a Qt destructor and hang (outreach/ui/garbage.py). The app's collector runs
     between events; what is left goes at the end of the test, with nothing of Qt's on the
     stack (this fixture's teardown runs after qtbot's)."""
+    from outreach import collection
     from outreach.ui import garbage
 
     garbage.install(qapp)
-    gc.disable()
+    collection.set_automatic(False)
     yield
     gc.collect()
-    gc.enable()
+    collection.set_automatic(True)
 
 
 @pytest.fixture(autouse=True)

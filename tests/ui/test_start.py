@@ -159,16 +159,18 @@ def test_garbage_is_collected_between_events_once_the_window_shows():
 
 
 def test_collect_if_due_follows_the_automatic_collectors_thresholds(monkeypatch):
-    import gc
+    from types import SimpleNamespace
 
-    from outreach.ui.garbage import collect_if_due
+    from outreach.ui import garbage
 
     collected: list[int] = []
-    monkeypatch.setattr(gc, "get_threshold", lambda: (700, 10, 10))
-    monkeypatch.setattr(gc, "collect", lambda generation=2: collected.append(generation) or 0)
-    for counts in [(700, 11, 11), (701, 10, 11), (701, 11, 10), (701, 11, 11)]:
-        monkeypatch.setattr(gc, "get_count", lambda counts=counts: counts)
-        collect_if_due()
+    counts = [(700, 11, 11), (701, 10, 11), (701, 11, 10), (701, 11, 11)]
+    monkeypatch.setattr(garbage, "gc", SimpleNamespace(
+        get_threshold=lambda: (700, 10, 10), get_count=lambda: counts.pop(0),
+        collect=lambda generation=2: collected.append(generation) or 0,
+    ))  # fmt: skip
+    for _ in range(4):
+        garbage.collect_if_due()
     assert collected == [0, 1, 2]
 
 
@@ -211,3 +213,19 @@ def sourceless_modules(folder):
             sys.modules.pop(name, None)
     assert [m.__file__.endswith(".pyc") for m in modules] == [True, True, False]
     return modules
+
+
+def test_the_apps_collector_waits_while_work_has_paused_collection(monkeypatch):
+    from types import SimpleNamespace
+
+    from outreach.collection import collection_paused
+    from outreach.ui import garbage
+
+    collected: list[int] = []
+    monkeypatch.setattr(garbage, "gc", SimpleNamespace(
+        get_threshold=lambda: (700, 10, 10), get_count=lambda: (10**6, 10**3, 10**3),
+        collect=lambda generation=2: collected.append(generation) or 0,
+    ))  # fmt: skip
+    with collection_paused():  # as an HQ import parsing a bundle's JSON on a worker
+        assert garbage.collect_if_due() == 0
+    assert garbage.collect_if_due() == 0 and collected == [2], "due once the pause ends"
