@@ -6,6 +6,12 @@ from outreach.advice.library import CACHE_FILE, load_library
 from tests.conftest import replace_in
 
 
+def retitle_doorstep_crime(content):
+    """Edit one content file, as a content update does."""
+    path = content / "advice/topics/burglary-robbery/doorstep-crime.en.md"
+    replace_in(path, "# Doorstep crime and rogue traders", "# Doorstep quokkas and rogue traders")
+
+
 def test_cache_is_reused_and_gives_the_same_library(content, tmp_path):
     cache = tmp_path / "cache"
     first = load_library(content, cache)
@@ -19,8 +25,7 @@ def test_cache_is_reused_and_gives_the_same_library(content, tmp_path):
 def test_a_changed_content_file_rebuilds_the_cache(content, tmp_path):
     cache = tmp_path / "cache"
     load_library(content, cache)
-    path = content / "advice/topics/burglary-robbery/doorstep-crime.en.md"
-    replace_in(path, "# Doorstep crime and rogue traders", "# Doorstep quokkas and rogue traders")
+    retitle_doorstep_crime(content)
     library = load_library(content, cache)
     assert not library.from_cache
     assert library.topic("doorstep-crime").english.title == "Doorstep quokkas and rogue traders"
@@ -83,8 +88,7 @@ def test_parts_gone_by_the_time_they_are_needed_are_made_again(content, tmp_path
 def test_a_rebuild_leaves_one_set_of_parts(content, tmp_path):
     cache = tmp_path / "cache"
     load_library(content, cache)
-    path = content / "advice/topics/burglary-robbery/doorstep-crime.en.md"
-    replace_in(path, "# Doorstep crime and rogue traders", "# Doorstep quokkas and rogue traders")
+    retitle_doorstep_crime(content)
     load_library(content, cache)
     tokens = {p.name.split(".")[1] for p in cache.glob("advice-library.*.*")}
     assert len(tokens) == 1 and len(list(cache.glob("advice-library.*.*"))) == 2

@@ -1,6 +1,6 @@
-"""Ways round two costs PySide adds to every start.
-
-A faster answer to the question PySide asks of every module imported after it.
+"""Ways round two costs PySide adds to every start: its check of each module imported
+after it (below), and the enums it builds to choose ``QTimer.singleShot``'s overload
+(:func:`call_later`).
 
 PySide's import hook (``shibokensupport.feature``) records, for each new module, whether
 its source mentions "PySide6", so that ``from __feature__ import snake_case`` can be
